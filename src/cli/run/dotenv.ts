@@ -1,0 +1,53 @@
+import { readFile } from "node:fs/promises";
+import { InputError } from "../../workflow/errors.js";
+
+const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+
+/** Parses a dotenv file: `KEY=value`, `export KEY=value`, quoted values, `#` comments. */
+export function parseDotenv(content: string, file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const lines = content.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] ?? "";
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) throw new InputError([{ file, line: i + 1, column: 1, message: `expected KEY=value, got "${line.slice(0, 40)}"` }]);
+    const key = m[1] ?? "";
+    let value = m[2] ?? "";
+    if (value.startsWith('"')) {
+      let body = value.slice(1);
+      while (!/(^|[^\\])(\\\\)*"\s*$/.test(body) && i + 1 < lines.length) body += `\n${lines[++i] ?? ""}`;
+      body = body.replace(/"\s*$/, "");
+      value = body.replace(/\\([nrt"\\])/g, (_, c: string) => ESCAPES[c] ?? c);
+    } else if (value.startsWith("'")) {
+      value = value.slice(1).replace(/'\s*$/, "");
+    } else {
+      value = value.replace(/\s+#.*$/, "").trim();
+    }
+    out.set(key, value);
+  }
+  return out;
+}
+
+export async function readDotenv(path: string): Promise<Map<string, string>> {
+  let content: string;
+  try {
+    content = await readFile(path, "utf8");
+  } catch (error: unknown) {
+    throw new InputError([{ file: path, message: `cannot read: ${(error as Error).message}` }]);
+  }
+  return parseDotenv(content, path);
+}
+
+/** `K=V` flags; a bare `K` takes its value from the environment. */
+export function parsePairs(values: readonly string[], flag: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of values) {
+    const eq = v.indexOf("=");
+    if (eq === 0) throw new InputError([{ file: flag, message: `expected NAME=value, got "${v}"` }]);
+    if (eq < 0) out.set(v, process.env[v] ?? "");
+    else out.set(v.slice(0, eq), v.slice(eq + 1));
+  }
+  return out;
+}

@@ -1,0 +1,292 @@
+import { mkdir } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { stringify, truthy, withImplicitSuccess } from "../../workflow/expressions.js";
+import type { Contexts, ExtraFunction, Value } from "../../workflow/expressions.js";
+import { interpolate, interpolateString } from "../../workflow/template.js";
+import { evaluateMatrix, expandMatrix, filterMatrix, matrixJobName } from "../../workflow/matrix.js";
+import type { Combination } from "../../workflow/matrix.js";
+import type { InputDef, JobDef, WorkflowDef } from "../../workflow/model.js";
+import { loadWorkflow } from "../../workflow/load.js";
+import { parseUses } from "../../workflow/uses.js";
+import { InputError } from "../../workflow/errors.js";
+import { runJob } from "../../runner/job-runner.js";
+import { fetchRemoteAction } from "../../runner/actions/fetch-remote.js";
+import type { JobResult, JobSink } from "../../runner/types.js";
+import type { Masker } from "../../runner/masker.js";
+import type { LocalStores } from "../../runner/builtin/types.js";
+import { which } from "../../runner/shells.js";
+import { createSemaphore } from "./semaphore.js";
+
+export type JobSummary = { id: string; name: string; result: JobResult; durationMs: number };
+export type WorkflowResult = { result: "success" | "failure" | "cancelled"; jobs: JobSummary[]; outputs: Record<string, string> };
+
+/** What stays the same for every job of a `ferry run`. */
+export type RunEnvironment = {
+  repoDir: string;
+  github: Record<string, Value>;
+  secrets: Record<string, string>;
+  vars: Record<string, string>;
+  cliEnv: Record<string, string>;
+  matrixFilters: ReadonlyMap<string, ReadonlySet<string>>;
+  hostEnv: Record<string, string>;
+  runDir: string;
+  runId: string;
+  stores: LocalStores;
+  actionsBaseUrl: string;
+  actionsCacheDir: string;
+  masker: Masker;
+  sink: JobSink;
+  /** Runs a job on a freshly prepared workspace; returns the workspace path. */
+  prepareWorkspace(jobKey: string): Promise<string>;
+  limit: <T>(task: () => Promise<T>) => Promise<T>;
+  signal: AbortSignal;
+};
+
+type JobState = { result: JobResult; outputs: Record<string, string> };
+
+const rec = (v: Value | undefined): Record<string, Value> => (v && typeof v === "object" && !Array.isArray(v) ? v : {});
+const strRec = (v: Value | undefined): Record<string, string> => Object.fromEntries(Object.entries(rec(v)).map(([k, x]) => [k, stringify(x)]));
+
+/** Coerces input values to their declared types and applies defaults. */
+export function resolveInputs(defs: Record<string, InputDef>, given: Record<string, Value>, contexts: Contexts, where: string, warn: (m: string) => void): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const [name, def] of Object.entries(defs)) {
+    let v: Value | undefined = Object.entries(given).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+    if (v === undefined && def.default !== undefined) v = interpolate(def.default, contexts);
+    if (v === undefined) {
+      if (def.required) warn(`${where}: required input "${name}" was not given`);
+      v = def.type === "boolean" ? false : def.type === "number" ? null : "";
+      if (def.type === "number") continue;
+    }
+    if (def.type === "boolean") out[name] = typeof v === "boolean" ? v : stringify(v).toLowerCase() === "true";
+    else if (def.type === "number") out[name] = typeof v === "number" ? v : Number(stringify(v));
+    else out[name] = typeof v === "string" ? v : stringify(v);
+  }
+  for (const [k, v] of Object.entries(given)) if (!Object.keys(out).some((n) => n.toLowerCase() === k.toLowerCase()) && !Object.keys(defs).length) out[k] = v;
+  return out;
+}
+
+function transitiveNeeds(wf: WorkflowDef, id: string, seen = new Set<string>()): Set<string> {
+  for (const n of wf.jobs.find((j) => j.id === id)?.needs ?? []) {
+    if (!seen.has(n)) {
+      seen.add(n);
+      transitiveNeeds(wf, n, seen);
+    }
+  }
+  return seen;
+}
+
+/** Runs a workflow's jobs as a DAG: parallel where `needs` allows, matrices expanded, skips propagated. */
+export async function runWorkflow(
+  wf: WorkflowDef,
+  envr: RunEnvironment,
+  opts: { inputs: Record<string, Value>; secrets: Record<string, string>; onlyJobs?: ReadonlySet<string> | undefined; namePrefix?: string; idPrefix?: string },
+): Promise<WorkflowResult> {
+  const states = new Map<string, JobState>();
+  const summaries: JobSummary[] = [];
+  const selected = new Set<string>();
+  if (opts.onlyJobs && opts.onlyJobs.size > 0) {
+    for (const id of opts.onlyJobs) {
+      if (!wf.jobs.some((j) => j.id === id)) throw new InputError([{ file: wf.file, message: `no job "${id}" in this workflow (jobs: ${wf.jobs.map((j) => j.id).join(", ")})` }]);
+      selected.add(id);
+      for (const n of transitiveNeeds(wf, id)) selected.add(n);
+    }
+  } else for (const j of wf.jobs) selected.add(j.id);
+  const jobs = wf.jobs.filter((j) => selected.has(j.id));
+  const github = { ...envr.github, workflow: wf.name ?? wf.file };
+  const secrets = opts.secrets;
+  const baseCtx = (): Contexts => ({ github, inputs: opts.inputs, vars: envr.vars, secrets, env: {} });
+  const workflowEnv = { ...envr.cliEnv, ...strRec(interpolate(wf.env ?? null, baseCtx())) };
+  const concurrency = new Map<string, Promise<void>>();
+
+  const needsCtx = (job: JobDef): Record<string, Value> =>
+    Object.fromEntries(job.needs.map((n) => [n, { result: states.get(n)?.result ?? "skipped", outputs: states.get(n)?.outputs ?? {} }]));
+
+  const jobFunctions = (job: JobDef): ExtraFunction[] => {
+    const ancestors = [...transitiveNeeds(wf, job.id)].map((n) => states.get(n)?.result);
+    return [
+      { name: "success", minArgs: 0, maxArgs: 0, call: () => !envr.signal.aborted && ancestors.every((r) => r === "success") },
+      { name: "failure", minArgs: 0, maxArgs: 0, call: () => ancestors.some((r) => r === "failure") },
+      { name: "always", minArgs: 0, maxArgs: 0, call: () => true },
+      { name: "cancelled", minArgs: 0, maxArgs: 0, call: () => envr.signal.aborted || ancestors.some((r) => r === "cancelled") },
+    ];
+  };
+
+  const record = (id: string, name: string, result: JobResult, durationMs: number, outputs: Record<string, string> = {}): void => {
+    states.set(id, { result, outputs });
+    summaries.push({ id: (opts.idPrefix ?? "") + id, name, result, durationMs });
+  };
+
+  const runInstance = async (job: JobDef, name: string, combo: Combination | null, strategy: Record<string, Value>, signal: AbortSignal): Promise<{ result: JobResult; outputs: Record<string, string> }> => {
+    const ctx: Contexts = { ...baseCtx(), needs: needsCtx(job), matrix: combo ?? {}, strategy, env: workflowEnv };
+    const fns = jobFunctions(job);
+    const jobEnv = { ...workflowEnv, ...strRec(interpolate(job.env ?? null, ctx, fns)) };
+    const timeout = job.timeoutMinutes === undefined ? 360 : Number(interpolate(job.timeoutMinutes, ctx, fns));
+    const engine = ["container", "services"].find((k) => (k === "container" ? job.container : job.services) !== undefined && (k === "container" ? job.container : job.services) !== null);
+    if (engine) {
+      const tool = ["podman", "docker"].find((t) => which(t, envr.hostEnv.PATH));
+      envr.sink({ type: "job-start", job: name });
+      envr.sink({
+        type: "annotation", job: name, step: "Set up job", level: "error",
+        message: tool
+          ? `job "${job.id}" uses ${engine}:, which ferry run does not run yet (found ${tool}); run it under ferry runner with a container engine`
+          : `job "${job.id}" uses ${engine}:, which needs a container engine (podman or docker), and none is installed on this host`,
+      });
+      envr.sink({ type: "job-end", job: name, result: "failure", durationMs: 0, outputs: {} });
+      return { result: "failure", outputs: {} };
+    }
+    const key = `${(opts.idPrefix ?? "").replace(/\W+/g, "-")}${job.id}-${summaries.length}-${Math.random().toString(36).slice(2, 8)}`;
+    const workspace = await envr.prepareWorkspace(key);
+    const tempDir = join(envr.runDir, "jobs", key);
+    await mkdir(tempDir, { recursive: true });
+    const outcome = await runJob({
+      name, jobId: job.id, steps: job.steps,
+      defaults: {
+        shell: job.defaults.shell ?? wf.defaults.shell,
+        workingDirectory: job.defaults.workingDirectory ?? wf.defaults.workingDirectory,
+      },
+      env: jobEnv, outputs: job.outputs, timeoutMinutes: Number.isFinite(timeout) && timeout > 0 ? timeout : 360,
+      contexts: {
+        github: { ...github, job: job.id, workspace }, vars: envr.vars, secrets, needs: needsCtx(job), matrix: combo, strategy,
+        inputs: opts.inputs,
+      },
+      hostEnv: envr.hostEnv, workspace, tempDir, sourceRepo: envr.repoDir, runId: envr.runId,
+      runNumber: 1, stores: envr.stores, actionsBaseUrl: envr.actionsBaseUrl, actionsCacheDir: envr.actionsCacheDir,
+      masker: envr.masker, sink: envr.sink, signal,
+    });
+    const continueOnError = job.continueOnError !== undefined && truthy(interpolate(job.continueOnError, ctx, fns));
+    return { result: outcome.result === "failure" && continueOnError ? "success" : outcome.result, outputs: outcome.outputs };
+  };
+
+  const runCall = async (job: JobDef, display: string): Promise<{ result: JobResult; outputs: Record<string, string> }> => {
+    const uses = job.uses ?? "";
+    const ref = parseUses(uses);
+    let path: string;
+    if (ref?.kind === "local") path = resolve(envr.repoDir, ref.path);
+    else if (ref?.kind === "remote") {
+      const root = await fetchRemoteAction({ baseUrl: envr.actionsBaseUrl, cacheDir: envr.actionsCacheDir, owner: ref.owner, repo: ref.repo, ref: ref.ref });
+      path = join(root, ref.path);
+    } else throw new InputError([{ file: wf.file, line: job.line, message: `invalid reusable workflow reference "${uses}"` }]);
+    const called = await loadWorkflow(path, relative(envr.repoDir, path) || path);
+    if (!called.call) throw new InputError([{ file: called.file, line: 1, column: 1, message: `${called.file} cannot be called: it has no on.workflow_call` }]);
+    const ctx: Contexts = { ...baseCtx(), needs: needsCtx(job), matrix: {}, strategy: {}, env: workflowEnv };
+    const given = rec(interpolate(job.with ?? {}, ctx, jobFunctions(job)));
+    const inputs = resolveInputs(called.call.inputs, given, ctx, `${called.file}`, (m) => envr.sink({ type: "annotation", job: display, step: "Set up job", level: "warning", message: m }));
+    for (const k of Object.keys(given)) {
+      if (!Object.keys(called.call.inputs).some((n) => n.toLowerCase() === k.toLowerCase())) {
+        throw new InputError([{ file: wf.file, line: job.line, message: `input "${k}" is not defined in ${called.file}` }]);
+      }
+    }
+    const calledSecrets = job.secrets === "inherit" ? secrets : strRec(interpolate(job.secrets ?? {}, ctx, jobFunctions(job)));
+    const sub = await runWorkflow(called, envr, { inputs, secrets: calledSecrets, namePrefix: `${display} / `, idPrefix: `${job.id}/` });
+    summaries.push(...sub.jobs);
+    const outputs = strRec(interpolate(
+      Object.fromEntries(Object.entries(called.call.outputs).map(([k, o]) => [k, (o ?? {}).value ?? ""])),
+      { ...ctx, jobs: subJobs(sub), inputs },
+    ));
+    return { result: sub.result, outputs };
+  };
+
+  const runJobDef = async (job: JobDef): Promise<void> => {
+    const t0 = Date.now();
+    const ctx: Contexts = { ...baseCtx(), needs: needsCtx(job), env: workflowEnv };
+    const fns = jobFunctions(job);
+    let display = job.id;
+    try {
+      if (!truthy(interpolate(`\${{ ${withImplicitSuccess(job.if?.replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, "$1") ?? "")} }}`, ctx, fns))) {
+        record(job.id, (opts.namePrefix ?? "") + job.id, "skipped", 0);
+        envr.sink({ type: "job-end", job: (opts.namePrefix ?? "") + job.id, result: "skipped", durationMs: 0, outputs: {} });
+        return;
+      }
+      if (job.uses) {
+        display = (opts.namePrefix ?? "") + (job.name !== undefined ? interpolateString(job.name, ctx, fns) : job.id);
+        const r = await runCall(job, display);
+        states.set(job.id, { result: r.result, outputs: r.outputs });
+        if (!summaries.some((s) => s.id === (opts.idPrefix ?? "") + job.id)) summaries.push({ id: (opts.idPrefix ?? "") + job.id, name: display, result: r.result, durationMs: Date.now() - t0 });
+        return;
+      }
+      const strategyRaw = rec(job.strategy as Value);
+      const matrixValue = strategyRaw.matrix === undefined ? undefined : evaluateMatrix(strategyRaw.matrix, ctx, fns);
+      let combos = expandMatrix(matrixValue);
+      const hadMatrix = combos.length > 0;
+      combos = filterMatrix(combos, envr.matrixFilters);
+      if (hadMatrix && combos.length === 0) {
+        record(job.id, (opts.namePrefix ?? "") + job.id, "skipped", 0);
+        return;
+      }
+      const failFast = strategyRaw["fail-fast"] === undefined ? true : truthy(interpolate(strategyRaw["fail-fast"], ctx, fns));
+      const maxParallel = strategyRaw["max-parallel"] === undefined ? Infinity : Number(interpolate(strategyRaw["max-parallel"], ctx, fns)) || Infinity;
+      const instances: Array<Combination | null> = hadMatrix ? combos : [null];
+      const matrixAbort = new AbortController();
+      const signal = AbortSignal.any([envr.signal, matrixAbort.signal]);
+      const local = createSemaphore(Math.max(1, maxParallel));
+      const results: Array<{ result: JobResult; outputs: Record<string, string> }> = [];
+      const group = job.concurrency === undefined ? undefined : stringify(rec(interpolate(typeof job.concurrency === "string" ? { group: job.concurrency } : job.concurrency, ctx, fns)).group ?? null);
+      const run = async (): Promise<void> => {
+        await Promise.all(instances.map((combo, i) => local(() => envr.limit(async () => {
+          const strategy: Record<string, Value> = { "fail-fast": failFast, "job-index": i, "job-total": instances.length, "max-parallel": Number.isFinite(maxParallel) ? maxParallel : instances.length };
+          const ictx: Contexts = { ...ctx, matrix: combo ?? {}, strategy };
+          const name = (opts.namePrefix ?? "") + (job.name !== undefined && job.name !== null ? interpolateString(job.name, ictx, fns) : combo ? matrixJobName(job.id, combo) : job.id);
+          if (signal.aborted) {
+            results.push({ result: "cancelled", outputs: {} });
+            return;
+          }
+          let r: { result: JobResult; outputs: Record<string, string> };
+          try {
+            r = await runInstance(job, name, combo, strategy, signal);
+          } catch (error: unknown) {
+            if (error instanceof InputError) throw error;
+            envr.sink({ type: "annotation", job: name, step: "Set up job", level: "error", message: envr.masker.mask(error instanceof Error ? error.message : String(error)) });
+            r = { result: "failure", outputs: {} };
+          }
+          results.push(r);
+          summaries.push({ id: (opts.idPrefix ?? "") + job.id, name, result: r.result, durationMs: 0 });
+          if (r.result === "failure" && failFast && hadMatrix) matrixAbort.abort();
+        }))));
+      };
+      if (group) {
+        const previous = concurrency.get(group) ?? Promise.resolve();
+        const mine = previous.then(run);
+        concurrency.set(group, mine.catch(() => undefined));
+        await mine;
+      } else await run();
+      const result: JobResult = results.some((r) => r.result === "failure") ? "failure" : results.some((r) => r.result === "cancelled") ? "cancelled" : "success";
+      const outputs = Object.assign({}, ...results.map((r) => r.outputs)) as Record<string, string>;
+      states.set(job.id, { result, outputs });
+    } catch (error: unknown) {
+      if (error instanceof InputError) throw error;
+      envr.sink({ type: "annotation", job: display, step: "Set up job", level: "error", message: envr.masker.mask(error instanceof Error ? error.message : String(error)) });
+      record(job.id, display, "failure", Date.now() - t0);
+    }
+  };
+
+  // Dependency-ordered, as parallel as `needs` allows.
+  const running = new Map<string, Promise<void>>();
+  const start = (job: JobDef): Promise<void> => {
+    let p = running.get(job.id);
+    if (!p) {
+      p = (async () => {
+        await Promise.all(job.needs.filter((n) => selected.has(n)).map((n) => {
+          const dep = jobs.find((j) => j.id === n);
+          return dep ? start(dep) : Promise.resolve();
+        }));
+        await runJobDef(job);
+      })();
+      running.set(job.id, p);
+    }
+    return p;
+  };
+  await Promise.all(jobs.map(start));
+
+  const finals = jobs.map((j) => states.get(j.id)?.result ?? "skipped");
+  const result = finals.includes("failure") ? "failure" : finals.includes("cancelled") || envr.signal.aborted ? "cancelled" : "success";
+  const outputs = Object.assign({}, ...jobs.map((j) => states.get(j.id)?.outputs ?? {})) as Record<string, string>;
+  const out: WorkflowResult & { states?: Map<string, JobState> } = { result, jobs: summaries, outputs };
+  Object.defineProperty(out, "states", { value: states, enumerable: false });
+  return out;
+}
+
+function subJobs(sub: WorkflowResult): Record<string, Value> {
+  const states = (sub as WorkflowResult & { states?: Map<string, JobState> }).states ?? new Map<string, JobState>();
+  return Object.fromEntries([...states].map(([id, s]) => [id, { result: s.result, outputs: s.outputs }]));
+}

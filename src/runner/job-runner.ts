@@ -1,0 +1,459 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import { stringify, truthy, withImplicitSuccess } from "../workflow/expressions.js";
+import type { Contexts, ExtraFunction, Value } from "../workflow/expressions.js";
+import { interpolate, interpolateString } from "../workflow/template.js";
+import type { StepDef } from "../workflow/model.js";
+import { parseUses } from "../workflow/uses.js";
+import type { ActionDef } from "../workflow/load.js";
+import { createCommandProcessor } from "./workflow-commands.js";
+import { parseEnvFile, parsePathFile } from "./env-files.js";
+import { hashFiles } from "./hash-files.js";
+import { killGroup, runInGroup } from "./process-group.js";
+import { resolveShell, shellArgs } from "./shells.js";
+import { composePath, inputEnvName } from "./step-env.js";
+import { fetchRemoteAction } from "./actions/fetch-remote.js";
+import { loadActionDir } from "./actions/load-action.js";
+import { findBuiltin } from "./builtin/index.js";
+import type { BuiltinAction, BuiltinContext } from "./builtin/types.js";
+import type { Conclusion, JobOutcome, JobRequest, StepRecord } from "./types.js";
+
+type Status = "success" | "failure" | "cancelled";
+
+/** A level of step execution: the job itself, or the inside of a composite action. */
+type Scope = {
+  steps: Record<string, { outputs: Record<string, string>; outcome: Conclusion; conclusion: Conclusion }>;
+  status: Status;
+  /** Env context the steps of this scope start from (the invoking step's env for a composite). */
+  baseEnv: Record<string, string> | undefined;
+  inputs: Record<string, Value> | undefined;
+  actionPath: string | undefined;
+  depth: number;
+  prefix: string;
+};
+
+type PostStep = { name: string; run: () => Promise<boolean> };
+
+type StepRun = { outcome: Conclusion; outputs: Record<string, string> };
+
+const STATUS_FUNCS = (scope: Scope, cancelled: () => boolean): ExtraFunction[] => [
+  { name: "success", minArgs: 0, maxArgs: 0, call: () => scope.status === "success" && !cancelled() },
+  { name: "failure", minArgs: 0, maxArgs: 0, call: () => scope.status === "failure" },
+  { name: "always", minArgs: 0, maxArgs: 0, call: () => true },
+  { name: "cancelled", minArgs: 0, maxArgs: 0, call: () => cancelled() },
+];
+
+function toStringRecord(v: Value): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) out[k] = stringify(x);
+  return out;
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/** Runs one job's steps on this host and reports through `req.sink`. */
+export async function runJob(req: JobRequest): Promise<JobOutcome> {
+  const started = Date.now();
+  const job = req.name;
+  const emit = req.sink;
+  const mask = (s: string): string => req.masker.mask(s);
+  const globalEnv = new Map<string, string>(Object.entries(req.env));
+  const pathPrepends: string[] = [];
+  const posts: PostStep[] = [];
+  const records: StepRecord[] = [];
+  const stepPids: number[] = [];
+  const timeoutController = new AbortController();
+  const jobSignal = req.signal ? AbortSignal.any([req.signal, timeoutController.signal]) : timeoutController.signal;
+  const isCancelled = (): boolean => jobSignal.aborted;
+  let timedOut = false;
+  const jobTimer = req.timeoutMinutes !== undefined
+    ? setTimeout(() => { timedOut = true; timeoutController.abort(); }, req.timeoutMinutes * 60_000)
+    : undefined;
+  let stepCounter = 0;
+  const runnerTemp = join(req.tempDir, "temp");
+  const fileCommandDir = join(req.tempDir, "_runner_file_commands");
+  await mkdir(runnerTemp, { recursive: true });
+  await mkdir(fileCommandDir, { recursive: true });
+  const eventPath = join(req.tempDir, "event.json");
+  await writeFile(eventPath, JSON.stringify(req.contexts.github.event ?? {}, null, 2));
+  const toolCache = join(req.tempDir, "tool-cache");
+
+  const runnerCtx: Record<string, Value> = {
+    os: "Linux", arch: process.arch === "arm64" ? "ARM64" : "X64", name: "ferry", environment: "self-hosted",
+    temp: runnerTemp, tool_cache: toolCache, debug: "",
+  };
+
+  emit({ type: "job-start", job });
+
+  const contextsFor = (scope: Scope, env: Record<string, string>): Contexts => ({
+    github: scope.actionPath ? { ...req.contexts.github, action_path: scope.actionPath } : req.contexts.github,
+    env,
+    vars: req.contexts.vars,
+    secrets: req.contexts.secrets,
+    needs: req.contexts.needs,
+    matrix: req.contexts.matrix ?? {},
+    strategy: req.contexts.strategy,
+    inputs: scope.inputs ?? req.contexts.inputs,
+    runner: runnerCtx,
+    job: { status: scope.status, container: {}, services: {} },
+    steps: scope.steps,
+  });
+  const functionsFor = (scope: Scope): ExtraFunction[] => [
+    ...STATUS_FUNCS(scope, isCancelled),
+    { name: "hashFiles", minArgs: 1, maxArgs: 255, call: (...args: Value[]) => hashFiles(req.workspace, args.map((a) => stringify(a))) },
+  ];
+  const envContext = (scope: Scope): Record<string, string> => ({ ...(scope.baseEnv ?? {}), ...Object.fromEntries(globalEnv) });
+
+  /** The process environment of a step: host env, GitHub's defaults, the env context. */
+  const processEnv = (scope: Scope, env: Record<string, string>, files: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> => {
+    const g = req.contexts.github;
+    const s = (k: string): string => stringify(g[k] ?? null);
+    const base: Record<string, string> = {
+      ...req.hostEnv,
+      CI: "true", GITHUB_ACTIONS: "true", FERRY: "true",
+      GITHUB_WORKSPACE: req.workspace, GITHUB_EVENT_PATH: eventPath, GITHUB_EVENT_NAME: s("event_name"),
+      GITHUB_SHA: s("sha"), GITHUB_REF: s("ref"), GITHUB_REF_NAME: s("ref_name"), GITHUB_REF_TYPE: s("ref_type"),
+      GITHUB_HEAD_REF: s("head_ref"), GITHUB_BASE_REF: s("base_ref"), GITHUB_REPOSITORY: s("repository"),
+      GITHUB_REPOSITORY_OWNER: s("repository_owner"), GITHUB_ACTOR: s("actor"), GITHUB_TRIGGERING_ACTOR: s("triggering_actor"),
+      GITHUB_WORKFLOW: s("workflow"), GITHUB_WORKFLOW_REF: s("workflow_ref"), GITHUB_RUN_ID: s("run_id"), GITHUB_RUN_NUMBER: s("run_number"),
+      GITHUB_RUN_ATTEMPT: s("run_attempt"), GITHUB_JOB: req.jobId, GITHUB_SERVER_URL: s("server_url"),
+      GITHUB_API_URL: s("api_url"), GITHUB_GRAPHQL_URL: s("graphql_url"), GITHUB_RETENTION_DAYS: "90",
+      GITHUB_ACTION: s("action"), RUNNER_OS: "Linux", RUNNER_ARCH: stringify(runnerCtx.arch ?? "X64"), RUNNER_NAME: "ferry",
+      RUNNER_ENVIRONMENT: "self-hosted", RUNNER_TEMP: runnerTemp, RUNNER_TOOL_CACHE: toolCache, RUNNER_WORKSPACE: resolve(req.workspace, ".."),
+      ...files,
+      ...(scope.actionPath ? { GITHUB_ACTION_PATH: scope.actionPath } : {}),
+      ...env,
+      ...extra,
+    };
+    base.PATH = composePath(pathPrepends, env.PATH ?? req.hostEnv.PATH);
+    return base;
+  };
+
+  /** Runs a process for a step with env files, workflow commands and masking wired in. */
+  const execStep = async (
+    scope: Scope, display: string, command: string, args: string[], cwd: string,
+    env: Record<string, string>, extra: Record<string, string>, timeoutMs: number | undefined, statePrefix?: Map<string, string>,
+  ): Promise<{ ok: boolean; outputs: Record<string, string> }> => {
+    const id = randomUUID();
+    const files = {
+      GITHUB_ENV: join(fileCommandDir, `set_env_${id}`), GITHUB_OUTPUT: join(fileCommandDir, `set_output_${id}`),
+      GITHUB_PATH: join(fileCommandDir, `add_path_${id}`), GITHUB_STATE: join(fileCommandDir, `save_state_${id}`),
+      GITHUB_STEP_SUMMARY: join(fileCommandDir, `step_summary_${id}`),
+    };
+    await Promise.all(Object.values(files).map((f) => writeFile(f, "")));
+    const outputs: Record<string, string> = {};
+    const penv = processEnv(scope, env, files, extra);
+    const processor = createCommandProcessor({ allowUnsecureCommands: () => (penv.ACTIONS_ALLOW_UNSECURE_COMMANDS ?? "").toLowerCase() === "true" });
+    const onLine = (raw: string, stream: "stdout" | "stderr"): void => {
+      const r = processor.processLine(raw);
+      if (r.warning) emit({ type: "annotation", job, step: display, level: "warning", message: mask(r.warning) });
+      const c = r.command;
+      if (c) {
+        switch (c.kind) {
+          case "add-mask": req.masker.add(c.value); break;
+          case "set-output": outputs[c.name] = c.value; break;
+          case "set-env": globalEnv.set(c.name, c.value); break;
+          case "add-path": pathPrepends.unshift(c.path); break;
+          case "save-state": statePrefix?.set(c.name, c.value); break;
+          case "group": emit({ type: "group", job, step: display, title: mask(c.title) }); break;
+          case "endgroup": emit({ type: "endgroup", job, step: display }); break;
+          case "annotation":
+            emit({ type: "annotation", job, step: display, level: c.level, message: mask(c.message), file: c.file, line: c.line, col: c.col });
+            break;
+          case "echo": break;
+        }
+        return;
+      }
+      if (r.display !== null) emit({ type: "line", job, step: display, text: mask(r.display), stream });
+    };
+    let ok = false;
+    if (!existsSync(cwd)) {
+      emit({ type: "annotation", job, step: display, level: "error", message: mask(`working directory ${cwd} does not exist`) });
+    } else {
+      const res = await runInGroup(command, args, { cwd, env: penv, onLine, timeoutMs, signal: jobSignal });
+      if (res.pid) stepPids.push(res.pid);
+      if (res.error) emit({ type: "annotation", job, step: display, level: "error", message: mask(`cannot start ${command}: ${res.error}`) });
+      else if (res.timedOut) emit({ type: "annotation", job, step: display, level: "error", message: `The step exceeded its timeout of ${Math.round((timeoutMs ?? 0) / 60000)} minutes and was stopped` });
+      else if (res.cancelled) emit({ type: "annotation", job, step: display, level: "error", message: timedOut ? `The job exceeded its timeout of ${req.timeoutMinutes} minutes and was stopped` : "The operation was cancelled" });
+      else if (res.exitCode !== 0) emit({ type: "annotation", job, step: display, level: "error", message: `Process completed with exit code ${res.exitCode}.` });
+      ok = !res.error && !res.timedOut && !res.cancelled && res.exitCode === 0;
+    }
+    // Environment files apply even when the step failed, as on GitHub.
+    for (const [kind, file] of [["env", files.GITHUB_ENV], ["output", files.GITHUB_OUTPUT], ["state", files.GITHUB_STATE]] as const) {
+      const parsed = parseEnvFile(await readFile(file, "utf8"), file);
+      if (!parsed.ok) {
+        emit({ type: "annotation", job, step: display, level: "error", message: mask(parsed.error) });
+        ok = false;
+        continue;
+      }
+      for (const [k, v] of parsed.values) {
+        if (kind === "env") globalEnv.set(k, v);
+        else if (kind === "output") outputs[k] = v;
+        else statePrefix?.set(k, v);
+      }
+    }
+    for (const dir of parsePathFile(await readFile(files.GITHUB_PATH, "utf8"))) pathPrepends.unshift(dir);
+    const summary = await readFile(files.GITHUB_STEP_SUMMARY, "utf8");
+    if (summary.trim()) summaries.push(mask(summary));
+    await Promise.all(Object.values(files).map((f) => rm(f, { force: true })));
+    return { ok, outputs };
+  };
+  const summaries: string[] = [];
+
+  const evalEnv = (scope: Scope, raw: unknown, baseEnv: Record<string, string>): Record<string, string> => {
+    if (raw === undefined || raw === null) return {};
+    return toStringRecord(interpolate(raw, contextsFor(scope, baseEnv), functionsFor(scope)));
+  };
+
+  const stepTimeout = (scope: Scope, step: StepDef, env: Record<string, string>): number | undefined => {
+    if (step.timeoutMinutes === undefined || step.timeoutMinutes === null) return undefined;
+    const n = Number(interpolate(step.timeoutMinutes, contextsFor(scope, env), functionsFor(scope)));
+    return Number.isFinite(n) && n > 0 ? n * 60_000 : undefined;
+  };
+
+  const workingDir = (scope: Scope, step: StepDef, env: Record<string, string>): string => {
+    const raw = step.workingDirectory ?? (scope.depth === 0 ? (req.defaults.workingDirectory) : undefined);
+    if (raw === undefined || raw === null) return req.workspace;
+    const dir = interpolateString(raw, contextsFor(scope, env), functionsFor(scope));
+    return isAbsolute(dir) ? dir : join(req.workspace, dir);
+  };
+
+  const runScript = async (scope: Scope, step: StepDef, display: string, env: Record<string, string>): Promise<StepRun> => {
+    const ctx = contextsFor(scope, env);
+    const fns = functionsFor(scope);
+    const script = interpolateString(step.run ?? "", ctx, fns);
+    const shellRaw = step.shell ?? (scope.depth === 0 ? req.defaults.shell : undefined);
+    const shellName = shellRaw === undefined || shellRaw === null ? undefined : interpolateString(shellRaw, ctx, fns);
+    const penvPath = composePath(pathPrepends, env.PATH ?? req.hostEnv.PATH);
+    const shell = resolveShell(shellName, penvPath);
+    const scriptPath = join(runnerTemp, `${randomUUID()}${shell.extension}`);
+    await writeFile(scriptPath, shell.extension === ".ps1" ? `$ErrorActionPreference = 'stop'\n${script}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }` : script);
+    const { ok, outputs } = await execStep(scope, display, shell.program, shellArgs(shell, scriptPath), workingDir(scope, step, env), env, {}, stepTimeout(scope, step, env));
+    await rm(scriptPath, { force: true });
+    return { outcome: ok ? "success" : isCancelled() ? "cancelled" : "failure", outputs };
+  };
+
+  const resolveInputs = (scope: Scope, step: StepDef, env: Record<string, string>, defs: ActionDef["inputs"] | BuiltinAction["inputs"], display: string): Record<string, string> => {
+    const ctx = contextsFor(scope, env);
+    const fns = functionsFor(scope);
+    const given = step.with ? toStringRecord(interpolate(step.with, ctx, fns)) : {};
+    const inputs: Record<string, string> = {};
+    for (const [name, def] of Object.entries(defs ?? {})) {
+      const d = (def ?? {}) as { default?: unknown };
+      if (d.default !== undefined && d.default !== null) inputs[name] = interpolateString(d.default, ctx, fns);
+    }
+    for (const [name, value] of Object.entries(given)) {
+      const known = Object.keys(defs ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
+      if (!known && defs && Object.keys(defs).length > 0) emit({ type: "annotation", job, step: display, level: "warning", message: mask(`Unexpected input '${name}', valid inputs are [${Object.keys(defs).join(", ")}]`) });
+      inputs[known ?? name] = value;
+    }
+    return inputs;
+  };
+
+  const runNodeAction = async (
+    scope: Scope, actionDir: string, def: ActionDef, inputs: Record<string, string>, step: StepDef, display: string, env: Record<string, string>,
+  ): Promise<StepRun> => {
+    const inputEnv: Record<string, string> = {};
+    for (const [k, v] of Object.entries(inputs)) inputEnv[inputEnvName(k)] = v;
+    const state = new Map<string, string>();
+    const stateEnv = (): Record<string, string> => Object.fromEntries([...state].map(([k, v]) => [`STATE_${k}`, v]));
+    const main = def.runs.main ?? "";
+    const { ok, outputs } = await execStep(scope, display, process.execPath, [join(actionDir, main)], workingDir(scope, step, env), env,
+      { ...inputEnv, GITHUB_ACTION_PATH: actionDir, ...stateEnv() }, stepTimeout(scope, step, env), state);
+    if (def.runs.post) {
+      const post = def.runs.post;
+      const postIf = def.runs["post-if"] ?? "always()";
+      const postScope = scope;
+      posts.push({
+        name: `Post ${display}`,
+        run: async () => {
+          const cond = interpolate(`\${{ ${withImplicitSuccess(postIf)} }}`, contextsFor(postScope, env), functionsFor(jobScope));
+          if (!truthy(cond)) return true;
+          const r = await execStep(postScope, `Post ${display}`, process.execPath, [join(actionDir, post)], req.workspace, env,
+            { ...inputEnv, GITHUB_ACTION_PATH: actionDir, ...stateEnv() }, undefined, state);
+          return r.ok;
+        },
+      });
+    }
+    return { outcome: ok ? "success" : isCancelled() ? "cancelled" : "failure", outputs };
+  };
+
+  const runBuiltin = async (scope: Scope, builtin: BuiltinAction, step: StepDef, display: string, env: Record<string, string>): Promise<StepRun> => {
+    const inputs = resolveInputs(scope, step, env, builtin.inputs, display);
+    const outputs: Record<string, string> = {};
+    const state: Record<string, string> = {};
+    const log = (line: string): void => emit({ type: "line", job, step: display, text: mask(line), stream: "stdout" });
+    const makeCtx = (): BuiltinContext => ({
+      inputs, workspace: req.workspace, tempDir: runnerTemp, github: req.contexts.github,
+      env: processEnv(scope, env, {}), sourceRepo: req.sourceRepo, runId: req.runId, stores: req.stores, state, signal: jobSignal,
+      log, setOutput: (k, v) => { outputs[k] = v; }, exportVariable: (k, v) => { globalEnv.set(k, v); },
+      addPath: (d) => { pathPrepends.unshift(d); }, saveState: (k, v) => { state[k] = v; },
+      warning: (m) => emit({ type: "annotation", job, step: display, level: "warning", message: mask(m) }),
+    });
+    try {
+      await builtin.main(makeCtx());
+    } catch (error: unknown) {
+      emit({ type: "annotation", job, step: display, level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
+      return { outcome: "failure", outputs };
+    }
+    if (builtin.post) {
+      const post = builtin.post.bind(builtin);
+      posts.push({
+        name: `Post ${display}`,
+        run: async () => {
+          try {
+            await post(makeCtx());
+            return true;
+          } catch (error: unknown) {
+            emit({ type: "annotation", job, step: `Post ${display}`, level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
+            return false;
+          }
+        },
+      });
+    }
+    return { outcome: "success", outputs };
+  };
+
+  const runAction = async (scope: Scope, step: StepDef, display: string, env: Record<string, string>): Promise<StepRun> => {
+    const uses = step.uses ?? "";
+    const ref = parseUses(uses);
+    const fail = (message: string): StepRun => {
+      emit({ type: "annotation", job, step: display, level: "error", message: mask(message) });
+      return { outcome: "failure", outputs: {} };
+    };
+    if (!ref) return fail(`invalid action reference "${uses}"`);
+    if (ref.kind === "docker") return fail(`"${uses}" needs a container engine; Ferry runs jobs on the host and has no container engine configured`);
+    let actionDir: string;
+    if (ref.kind === "local") {
+      actionDir = resolve(req.workspace, ref.path);
+    } else {
+      const builtin = findBuiltin(uses);
+      if (builtin) return runBuiltin(scope, builtin, step, display, env);
+      try {
+        const root = await fetchRemoteAction({ baseUrl: req.actionsBaseUrl, cacheDir: req.actionsCacheDir, owner: ref.owner, repo: ref.repo, ref: ref.ref });
+        actionDir = ref.path ? join(root, ref.path) : root;
+      } catch (error: unknown) {
+        return fail(error instanceof Error ? error.message : String(error));
+      }
+    }
+    let def: ActionDef;
+    try {
+      def = await loadActionDir(actionDir, req.workspace);
+    } catch (error: unknown) {
+      return fail(error instanceof Error ? error.message : String(error));
+    }
+    const inputs = resolveInputs(scope, step, env, def.inputs, display);
+    const using = def.runs.using;
+    if (/^node\d+$/.test(using)) return runNodeAction(scope, actionDir, def, inputs, step, display, env);
+    if (using === "composite") return runComposite(scope, actionDir, def, inputs, display, env);
+    if (using === "docker") return fail(`the docker action ${uses} needs a container engine; Ferry runs jobs on the host and has no container engine configured`);
+    return fail(`action ${uses} uses "${using}", which Ferry does not support`);
+  };
+
+  const runComposite = async (
+    scope: Scope, actionDir: string, def: ActionDef, inputs: Record<string, string>, display: string, env: Record<string, string>,
+  ): Promise<StepRun> => {
+    if (scope.depth > 9) {
+      emit({ type: "annotation", job, step: display, level: "error", message: "composite actions are nested more than 10 deep" });
+      return { outcome: "failure", outputs: {} };
+    }
+    const inner: Scope = {
+      steps: {}, status: "success", baseEnv: env, inputs, actionPath: actionDir, depth: scope.depth + 1, prefix: `${display} / `,
+    };
+    for (const [i, step] of (def.runs.steps ?? []).entries()) await runOneStep(inner, step, i);
+    const outputs = toStringRecord(interpolate(
+      Object.fromEntries(Object.entries(def.outputs ?? {}).map(([k, o]) => [k, (o ?? {}).value ?? ""])),
+      contextsFor(inner, { ...env, ...envContext(inner) }), functionsFor(inner),
+    ));
+    return { outcome: inner.status === "success" ? "success" : inner.status === "cancelled" ? "cancelled" : "failure", outputs };
+  };
+
+  const stepName = (scope: Scope, step: StepDef, env: Record<string, string>): string => {
+    let name: string;
+    if (step.name !== undefined && step.name !== null) {
+      try {
+        name = interpolateString(step.name, contextsFor(scope, env), functionsFor(scope));
+      } catch {
+        name = String(step.name);
+      }
+    } else if (step.run !== undefined) name = `Run ${firstLine(step.run)}`;
+    else name = `Run ${step.uses ?? ""}`;
+    return mask(scope.prefix + name);
+  };
+
+  const runOneStep = async (scope: Scope, step: StepDef, index: number): Promise<void> => {
+    const index1 = ++stepCounter;
+    const id = step.id ?? `__${index}`;
+    const started = Date.now();
+    const parentEnv = envContext(scope);
+    const display = stepName(scope, step, parentEnv);
+    let outcome: Conclusion;
+    let outputs: Record<string, string> = {};
+    let continueOnError = false;
+    emit({ type: "step-start", job, step: display, index: index1 });
+    try {
+      const ctx = contextsFor(scope, parentEnv);
+      const fns = functionsFor(scope);
+      const run = truthy(interpolate(`\${{ ${withImplicitSuccess(step.if ?? "")} }}`.replace("${{ ${{", "${{"), ctx, fns));
+      continueOnError = step.continueOnError !== undefined && truthy(interpolate(step.continueOnError, ctx, fns));
+      if (!run) {
+        outcome = "skipped";
+      } else {
+        const env = { ...parentEnv, ...evalEnv(scope, step.env, parentEnv) };
+        const r = step.run !== undefined ? await runScript(scope, step, display, env) : await runAction(scope, step, display, env);
+        outcome = r.outcome;
+        outputs = r.outputs;
+      }
+    } catch (error: unknown) {
+      emit({ type: "annotation", job, step: display, level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
+      outcome = "failure";
+    }
+    const conclusion: Conclusion = outcome === "failure" && continueOnError ? "success" : outcome;
+    if (conclusion === "failure") scope.status = "failure";
+    if (conclusion === "cancelled" || isCancelled()) scope.status = scope.status === "failure" ? "failure" : "cancelled";
+    scope.steps[id] = { outputs, outcome, conclusion };
+    if (scope.depth === 0) records.push({ id, name: display, outcome, conclusion, outputs });
+    emit({ type: "step-end", job, step: display, index: index1, outcome, conclusion, durationMs: Date.now() - started });
+  };
+
+  const jobScope: Scope = { steps: {}, status: "success", baseEnv: undefined, inputs: undefined, actionPath: undefined, depth: 0, prefix: "" };
+  for (const [i, step] of req.steps.entries()) await runOneStep(jobScope, step, i);
+
+  for (const post of posts.reverse()) {
+    const index = ++stepCounter;
+    const t = Date.now();
+    emit({ type: "step-start", job, step: post.name, index, post: true });
+    let ok: boolean;
+    try {
+      ok = await post.run();
+    } catch (error: unknown) {
+      emit({ type: "annotation", job, step: post.name, level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
+      ok = false;
+    }
+    if (!ok) jobScope.status = "failure";
+    const c: Conclusion = ok ? "success" : "failure";
+    emit({ type: "step-end", job, step: post.name, index, outcome: c, conclusion: c, durationMs: Date.now() - t });
+  }
+  if (jobTimer) clearTimeout(jobTimer);
+  // Nothing a step started outlives the job.
+  for (const pid of stepPids) killGroup(pid, "SIGKILL");
+
+  let outputs: Record<string, string> = {};
+  if (req.outputs) {
+    try {
+      outputs = toStringRecord(interpolate(req.outputs, contextsFor(jobScope, envContext(jobScope)), functionsFor(jobScope)));
+    } catch (error: unknown) {
+      emit({ type: "annotation", job, step: "Complete job", level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
+      jobScope.status = "failure";
+    }
+  }
+  const result: JobOutcome["result"] = isCancelled() && jobScope.status !== "failure" ? (timedOut ? "failure" : "cancelled") : jobScope.status;
+  const durationMs = Date.now() - started;
+  emit({ type: "job-end", job, result, durationMs, outputs });
+  return { result, outputs, steps: records, durationMs };
+}
