@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
-import { stringify, truthy, withImplicitSuccess } from "../workflow/expressions.js";
+import { evaluate, stringify, truthy, withImplicitSuccess } from "../workflow/expressions.js";
 import type { Contexts, ExtraFunction, Value } from "../workflow/expressions.js";
-import { interpolate, interpolateString } from "../workflow/template.js";
+import { conditionOf, interpolate, interpolateString } from "../workflow/template.js";
 import type { StepDef } from "../workflow/model.js";
 import { parseUses } from "../workflow/uses.js";
 import type { ActionDef } from "../workflow/load.js";
@@ -26,8 +26,8 @@ type Status = "success" | "failure" | "cancelled";
 type Scope = {
   steps: Record<string, { outputs: Record<string, string>; outcome: Conclusion; conclusion: Conclusion }>;
   status: Status;
-  /** Env context the steps of this scope start from (the invoking step's env for a composite). */
-  baseEnv: Record<string, string> | undefined;
+  /** `env:` of the steps that invoked this scope (composites); it wins over GITHUB_ENV, as on GitHub. */
+  stepEnv: Record<string, string>;
   inputs: Record<string, Value> | undefined;
   actionPath: string | undefined;
   depth: number;
@@ -62,7 +62,8 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   const job = req.name;
   const emit = req.sink;
   const mask = (s: string): string => req.masker.mask(s);
-  const globalEnv = new Map<string, string>(Object.entries(req.env));
+  /** Values written to GITHUB_ENV (or set-env); they win over the job's env. */
+  const globalEnv = new Map<string, string>();
   const pathPrepends: string[] = [];
   const posts: PostStep[] = [];
   const records: StepRecord[] = [];
@@ -107,7 +108,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     ...STATUS_FUNCS(scope, isCancelled),
     { name: "hashFiles", minArgs: 1, maxArgs: 255, call: (...args: Value[]) => hashFiles(req.workspace, args.map((a) => stringify(a))) },
   ];
-  const envContext = (scope: Scope): Record<string, string> => ({ ...(scope.baseEnv ?? {}), ...Object.fromEntries(globalEnv) });
+  const envContext = (scope: Scope): Record<string, string> => ({ ...req.env, ...Object.fromEntries(globalEnv), ...scope.stepEnv });
 
   /** The process environment of a step: host env, GitHub's defaults, the env context. */
   const processEnv = (scope: Scope, env: Record<string, string>, files: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> => {
@@ -272,7 +273,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
       posts.push({
         name: `Post ${display}`,
         run: async () => {
-          const cond = interpolate(`\${{ ${withImplicitSuccess(postIf)} }}`, contextsFor(postScope, env), functionsFor(jobScope));
+          const cond = evaluate(withImplicitSuccess(conditionOf(postIf)), contextsFor(postScope, env), functionsFor(jobScope));
           if (!truthy(cond)) return true;
           const r = await execStep(postScope, `Post ${display}`, process.execPath, [join(actionDir, post)], req.workspace, env,
             { ...inputEnv, GITHUB_ACTION_PATH: actionDir, ...stateEnv() }, undefined, state);
@@ -319,7 +320,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     return { outcome: "success", outputs };
   };
 
-  const runAction = async (scope: Scope, step: StepDef, display: string, env: Record<string, string>): Promise<StepRun> => {
+  const runAction = async (scope: Scope, step: StepDef, display: string, env: Record<string, string>, ownEnv: Record<string, string>): Promise<StepRun> => {
     const uses = step.uses ?? "";
     const ref = parseUses(uses);
     const fail = (message: string): StepRun => {
@@ -350,20 +351,21 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     const inputs = resolveInputs(scope, step, env, def.inputs, display);
     const using = def.runs.using;
     if (/^node\d+$/.test(using)) return runNodeAction(scope, actionDir, def, inputs, step, display, env);
-    if (using === "composite") return runComposite(scope, actionDir, def, inputs, display, env);
+    if (using === "composite") return runComposite(scope, actionDir, def, inputs, display, env, ownEnv);
     if (using === "docker") return fail(`the docker action ${uses} needs a container engine; Ferry runs jobs on the host and has no container engine configured`);
     return fail(`action ${uses} uses "${using}", which Ferry does not support`);
   };
 
   const runComposite = async (
     scope: Scope, actionDir: string, def: ActionDef, inputs: Record<string, string>, display: string, env: Record<string, string>,
+    ownEnv: Record<string, string>,
   ): Promise<StepRun> => {
     if (scope.depth > 9) {
       emit({ type: "annotation", job, step: display, level: "error", message: "composite actions are nested more than 10 deep" });
       return { outcome: "failure", outputs: {} };
     }
     const inner: Scope = {
-      steps: {}, status: "success", baseEnv: env, inputs, actionPath: actionDir, depth: scope.depth + 1, prefix: `${display} / `,
+      steps: {}, status: "success", stepEnv: { ...scope.stepEnv, ...ownEnv }, inputs, actionPath: actionDir, depth: scope.depth + 1, prefix: `${display} / `,
     };
     for (const [i, step] of (def.runs.steps ?? []).entries()) await runOneStep(inner, step, i);
     const outputs = toStringRecord(interpolate(
@@ -399,13 +401,14 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     try {
       const ctx = contextsFor(scope, parentEnv);
       const fns = functionsFor(scope);
-      const run = truthy(interpolate(`\${{ ${withImplicitSuccess(step.if ?? "")} }}`.replace("${{ ${{", "${{"), ctx, fns));
+      const run = truthy(evaluate(withImplicitSuccess(conditionOf(step.if)), ctx, fns));
       continueOnError = step.continueOnError !== undefined && truthy(interpolate(step.continueOnError, ctx, fns));
       if (!run) {
         outcome = "skipped";
       } else {
-        const env = { ...parentEnv, ...evalEnv(scope, step.env, parentEnv) };
-        const r = step.run !== undefined ? await runScript(scope, step, display, env) : await runAction(scope, step, display, env);
+        const ownEnv = evalEnv(scope, step.env, parentEnv);
+        const env = { ...parentEnv, ...ownEnv };
+        const r = step.run !== undefined ? await runScript(scope, step, display, env) : await runAction(scope, step, display, env, ownEnv);
         outcome = r.outcome;
         outputs = r.outputs;
       }
@@ -421,7 +424,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     emit({ type: "step-end", job, step: display, index: index1, outcome, conclusion, durationMs: Date.now() - started });
   };
 
-  const jobScope: Scope = { steps: {}, status: "success", baseEnv: undefined, inputs: undefined, actionPath: undefined, depth: 0, prefix: "" };
+  const jobScope: Scope = { steps: {}, status: "success", stepEnv: {}, inputs: undefined, actionPath: undefined, depth: 0, prefix: "" };
   for (const [i, step] of req.steps.entries()) await runOneStep(jobScope, step, i);
 
   for (const post of posts.reverse()) {

@@ -160,7 +160,10 @@ export type ActionDef = {
 
 export function parseActionText(content: string, file: string): ActionDef {
   const result = parseAction({ name: file, content }, new NoOperationTraceWriter());
-  const problems = parserProblems(file, result.context.errors.getErrors() as ParserError[]);
+  // GitHub's runner does not insist on the marketplace fields `name` and `description` for
+  // actions it runs, and local actions written inline by workflows often leave them out.
+  const problems = parserProblems(file, result.context.errors.getErrors() as ParserError[])
+    .filter((p) => !/^Required property is missing: (name|description)$/.test(p.message));
   const source = readYaml(content);
   const root = isRec(source.value) ? source.value : {};
   const runs = isRec(root.runs) ? root.runs : {};

@@ -70,3 +70,12 @@ export function interpolate(value: unknown, contexts: Contexts, functions: reado
 export function interpolateString(value: unknown, contexts: Contexts, functions: readonly ExtraFunction[] = []): string {
   return stringify(interpolate(value, contexts, functions));
 }
+
+/** The expression of an `if:`: the text inside `${{ }}` when it is written that way, else the text itself. */
+export function conditionOf(raw: string | undefined): string {
+  if (raw === undefined) return "";
+  const sole = soleExpression(raw);
+  if (sole !== undefined) return sole;
+  // Text mixed with expressions is a non-empty string, hence true.
+  return hasExpression(raw) ? `'${raw.replace(/'/g, "''")}' != ''` : raw;
+}

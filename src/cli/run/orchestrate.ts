@@ -1,8 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { stringify, truthy, withImplicitSuccess } from "../../workflow/expressions.js";
+import { evaluate, stringify, truthy, withImplicitSuccess } from "../../workflow/expressions.js";
 import type { Contexts, ExtraFunction, Value } from "../../workflow/expressions.js";
-import { interpolate, interpolateString } from "../../workflow/template.js";
+import { conditionOf, interpolate, interpolateString } from "../../workflow/template.js";
 import { evaluateMatrix, expandMatrix, filterMatrix, matrixJobName } from "../../workflow/matrix.js";
 import type { Combination } from "../../workflow/matrix.js";
 import type { InputDef, JobDef, WorkflowDef } from "../../workflow/model.js";
@@ -118,7 +118,10 @@ export async function runWorkflow(
   };
 
   const runInstance = async (job: JobDef, name: string, combo: Combination | null, strategy: Record<string, Value>, signal: AbortSignal): Promise<{ result: JobResult; outputs: Record<string, string> }> => {
-    const ctx: Contexts = { ...baseCtx(), needs: needsCtx(job), matrix: combo ?? {}, strategy, env: workflowEnv };
+    const key = `${(opts.idPrefix ?? "").replace(/\W+/g, "-")}${job.id}-${summaries.length}-${Math.random().toString(36).slice(2, 8)}`;
+    const workspace = await envr.prepareWorkspace(key);
+    const jobGithub = { ...github, job: job.id, workspace };
+    const ctx: Contexts = { ...baseCtx(), github: jobGithub, needs: needsCtx(job), matrix: combo ?? {}, strategy, env: workflowEnv };
     const fns = jobFunctions(job);
     const jobEnv = { ...workflowEnv, ...strRec(interpolate(job.env ?? null, ctx, fns)) };
     const timeout = job.timeoutMinutes === undefined ? 360 : Number(interpolate(job.timeoutMinutes, ctx, fns));
@@ -135,8 +138,6 @@ export async function runWorkflow(
       envr.sink({ type: "job-end", job: name, result: "failure", durationMs: 0, outputs: {} });
       return { result: "failure", outputs: {} };
     }
-    const key = `${(opts.idPrefix ?? "").replace(/\W+/g, "-")}${job.id}-${summaries.length}-${Math.random().toString(36).slice(2, 8)}`;
-    const workspace = await envr.prepareWorkspace(key);
     const tempDir = join(envr.runDir, "jobs", key);
     await mkdir(tempDir, { recursive: true });
     const outcome = await runJob({
@@ -147,7 +148,7 @@ export async function runWorkflow(
       },
       env: jobEnv, outputs: job.outputs, timeoutMinutes: Number.isFinite(timeout) && timeout > 0 ? timeout : 360,
       contexts: {
-        github: { ...github, job: job.id, workspace }, vars: envr.vars, secrets, needs: needsCtx(job), matrix: combo, strategy,
+        github: jobGithub, vars: envr.vars, secrets, needs: needsCtx(job), matrix: combo, strategy,
         inputs: opts.inputs,
       },
       hostEnv: envr.hostEnv, workspace, tempDir, sourceRepo: envr.repoDir, runId: envr.runId,
@@ -193,7 +194,7 @@ export async function runWorkflow(
     const fns = jobFunctions(job);
     let display = job.id;
     try {
-      if (!truthy(interpolate(`\${{ ${withImplicitSuccess(job.if?.replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, "$1") ?? "")} }}`, ctx, fns))) {
+      if (!truthy(evaluate(withImplicitSuccess(conditionOf(job.if)), ctx, fns))) {
         record(job.id, (opts.namePrefix ?? "") + job.id, "skipped", 0);
         envr.sink({ type: "job-end", job: (opts.namePrefix ?? "") + job.id, result: "skipped", durationMs: 0, outputs: {} });
         return;

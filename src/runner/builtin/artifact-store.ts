@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile } from "node:fs/promises";
-import { join, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { z } from "zod";
 import { errorCode, isNotFound } from "./fs-safety.js";
 import type { LocalStores } from "./types.js";
@@ -139,7 +139,7 @@ async function listFilesRelative(dir: string, signal?: AbortSignal): Promise<str
     signal?.throwIfAborted();
     if (!entry.isFile()) continue;
     const full = join(entry.parentPath, entry.name);
-    out.push(full.slice(dir.length + 1).split(sep).join("/"));
+    out.push(relative(dir, full).split(sep).join("/"));
   }
   return out.sort();
 }
