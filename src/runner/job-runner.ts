@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { evaluate, stringify, truthy, withImplicitSuccess } from "../workflow/expressions.js";
 import type { Contexts, ExtraFunction, Value } from "../workflow/expressions.js";
@@ -14,6 +14,9 @@ import { hashFiles } from "./hash-files.js";
 import { killGroup, runInGroup } from "./process-group.js";
 import { resolveShell, shellArgs } from "./shells.js";
 import { composePath, inputEnvName } from "./step-env.js";
+import { openReusableFile } from "./reusable-file.js";
+import { createScratchDir } from "./scratch-dir.js";
+import type { ReusableFile } from "./reusable-file.js";
 import { fetchRemoteAction } from "./actions/fetch-remote.js";
 import { loadActionDir } from "./actions/load-action.js";
 import { findBuiltin } from "./builtin/index.js";
@@ -77,9 +80,18 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     : undefined;
   let stepCounter = 0;
   const runnerTemp = join(req.tempDir, "temp");
-  const fileCommandDir = join(req.tempDir, "_runner_file_commands");
+  const scratch = await createScratchDir(req.tempDir);
+  const fileCommandDir = scratch.path;
   await mkdir(runnerTemp, { recursive: true });
-  await mkdir(fileCommandDir, { recursive: true });
+  // One set of environment files per job, emptied after each step: creating files per step
+  // costs more than the step itself on some filesystems (see bench/). Synchronous on purpose.
+  const fileCommands = {
+    GITHUB_ENV: openReusableFile(join(fileCommandDir, "set_env")), GITHUB_OUTPUT: openReusableFile(join(fileCommandDir, "set_output")),
+    GITHUB_PATH: openReusableFile(join(fileCommandDir, "add_path")), GITHUB_STATE: openReusableFile(join(fileCommandDir, "save_state")),
+    GITHUB_STEP_SUMMARY: openReusableFile(join(fileCommandDir, "step_summary")),
+  };
+  const files = Object.fromEntries(Object.entries(fileCommands).map(([k, f]) => [k, f.path])) as Record<keyof typeof fileCommands, string>;
+  const scripts = new Map<string, ReusableFile>();
   const eventPath = join(req.tempDir, "event.json");
   await writeFile(eventPath, JSON.stringify(req.contexts.github.event ?? {}, null, 2));
   const toolCache = join(req.tempDir, "tool-cache");
@@ -140,13 +152,6 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     scope: Scope, display: string, command: string, args: string[], cwd: string,
     env: Record<string, string>, extra: Record<string, string>, timeoutMs: number | undefined, statePrefix?: Map<string, string>,
   ): Promise<{ ok: boolean; outputs: Record<string, string> }> => {
-    const id = randomUUID();
-    const files = {
-      GITHUB_ENV: join(fileCommandDir, `set_env_${id}`), GITHUB_OUTPUT: join(fileCommandDir, `set_output_${id}`),
-      GITHUB_PATH: join(fileCommandDir, `add_path_${id}`), GITHUB_STATE: join(fileCommandDir, `save_state_${id}`),
-      GITHUB_STEP_SUMMARY: join(fileCommandDir, `step_summary_${id}`),
-    };
-    await Promise.all(Object.values(files).map((f) => writeFile(f, "")));
     const outputs: Record<string, string> = {};
     const penv = processEnv(scope, env, files, extra);
     const processor = createCommandProcessor({ allowUnsecureCommands: () => (penv.ACTIONS_ALLOW_UNSECURE_COMMANDS ?? "").toLowerCase() === "true" });
@@ -185,8 +190,8 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
       ok = !res.error && !res.timedOut && !res.cancelled && res.exitCode === 0;
     }
     // Environment files apply even when the step failed, as on GitHub.
-    for (const [kind, file] of [["env", files.GITHUB_ENV], ["output", files.GITHUB_OUTPUT], ["state", files.GITHUB_STATE]] as const) {
-      const parsed = parseEnvFile(await readFile(file, "utf8"), file);
+    for (const [kind, file] of [["env", "GITHUB_ENV"], ["output", "GITHUB_OUTPUT"], ["state", "GITHUB_STATE"]] as const) {
+      const parsed = parseEnvFile(fileCommands[file].take(), fileCommands[file].path);
       if (!parsed.ok) {
         emit({ type: "annotation", job, step: display, level: "error", message: mask(parsed.error) });
         ok = false;
@@ -198,10 +203,9 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
         else statePrefix?.set(k, v);
       }
     }
-    for (const dir of parsePathFile(await readFile(files.GITHUB_PATH, "utf8"))) pathPrepends.unshift(dir);
-    const summary = await readFile(files.GITHUB_STEP_SUMMARY, "utf8");
+    for (const dir of parsePathFile(fileCommands.GITHUB_PATH.take())) pathPrepends.unshift(dir);
+    const summary = fileCommands.GITHUB_STEP_SUMMARY.take();
     if (summary.trim()) summaries.push(mask(summary));
-    await Promise.all(Object.values(files).map((f) => rm(f, { force: true })));
     return { ok, outputs };
   };
   const summaries: string[] = [];
@@ -232,10 +236,14 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     const shellName = shellRaw === undefined || shellRaw === null ? undefined : interpolateString(shellRaw, ctx, fns);
     const penvPath = composePath(pathPrepends, env.PATH ?? req.hostEnv.PATH);
     const shell = resolveShell(shellName, penvPath);
-    const scriptPath = join(runnerTemp, `${randomUUID()}${shell.extension}`);
-    await writeFile(scriptPath, shell.extension === ".ps1" ? `$ErrorActionPreference = 'stop'\n${script}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }` : script);
+    let scriptFile = scripts.get(shell.extension);
+    if (!scriptFile) {
+      scriptFile = openReusableFile(join(scratch.path, `script-${randomUUID()}${shell.extension}`));
+      scripts.set(shell.extension, scriptFile);
+    }
+    const scriptPath = scriptFile.path;
+    scriptFile.write(shell.extension === ".ps1" ? `$ErrorActionPreference = 'stop'\n${script}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }` : script);
     const { ok, outputs } = await execStep(scope, display, shell.program, shellArgs(shell, scriptPath), workingDir(scope, step, env), env, {}, stepTimeout(scope, step, env));
-    await rm(scriptPath, { force: true });
     return { outcome: ok ? "success" : isCancelled() ? "cancelled" : "failure", outputs };
   };
 
@@ -304,9 +312,11 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     }
     if (builtin.post) {
       const post = builtin.post.bind(builtin);
+      const postIf = builtin.postIf ?? "always()";
       posts.push({
         name: `Post ${display}`,
         run: async () => {
+          if (!truthy(evaluate(withImplicitSuccess(conditionOf(postIf)), contextsFor(scope, env), functionsFor(jobScope)))) return true;
           try {
             await post(makeCtx());
             return true;
@@ -381,7 +391,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
       try {
         name = interpolateString(step.name, contextsFor(scope, env), functionsFor(scope));
       } catch {
-        name = String(step.name);
+        name = typeof step.name === "string" ? step.name : JSON.stringify(step.name);
       }
     } else if (step.run !== undefined) name = `Run ${firstLine(step.run)}`;
     else name = `Run ${step.uses ?? ""}`;
@@ -443,6 +453,8 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     emit({ type: "step-end", job, step: post.name, index, outcome: c, conclusion: c, durationMs: Date.now() - t });
   }
   if (jobTimer) clearTimeout(jobTimer);
+  for (const f of [...Object.values(fileCommands), ...scripts.values()]) f.close();
+  await scratch.remove();
   // Nothing a step started outlives the job.
   for (const pid of stepPids) killGroup(pid, "SIGKILL");
 

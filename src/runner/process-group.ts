@@ -1,4 +1,9 @@
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
+
+function signalNumber(signal: NodeJS.Signals): number | undefined {
+  return (constants.signals as Record<string, number | undefined>)[signal];
+}
 
 export type SpawnResult = { exitCode: number; signal: NodeJS.Signals | null; timedOut: boolean; cancelled: boolean; pid: number | undefined; error?: string };
 
@@ -11,6 +16,8 @@ export type SpawnOptions = {
   signal?: AbortSignal | undefined;
   /** After SIGTERM, how long before SIGKILL. */
   killGraceMs?: number;
+  /** After the process exits, how long to wait for its output pipes to close. */
+  drainMs?: number;
 };
 
 /** Kills a whole process group; a group that is already gone is fine. */
@@ -73,11 +80,22 @@ export function runInGroup(command: string, args: readonly string[], opts: Spawn
       resolve(r);
     };
     child.on("error", (e) => finish({ exitCode: 127, signal: null, timedOut, cancelled, pid: child.pid, error: e.message }));
+    // A step is over when its process exits, even if something it started in the background still
+    // holds stdout (as on GitHub); output already written is drained briefly, later lines still
+    // reach onLine until the job reaps the process group.
+    let drain: NodeJS.Timeout | undefined;
+    const done = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (drain) clearTimeout(drain);
+      if (timedOut || cancelled) killGroup(child.pid, "SIGKILL");
+      finish({ exitCode: code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 128), signal, timedOut, cancelled, pid: child.pid });
+    };
+    child.on("exit", (code, signal) => {
+      drain = setTimeout(() => done(code, signal), opts.drainMs ?? 50);
+    });
     child.on("close", (code, signal) => {
       out.end();
       err.end();
-      if (timedOut || cancelled) killGroup(child.pid, "SIGKILL");
-      finish({ exitCode: code ?? 128, signal, timedOut, cancelled, pid: child.pid });
+      done(code, signal);
     });
   });
 }

@@ -52,7 +52,9 @@ export function evaluate(expression: string, contexts: Contexts, functions: read
   const names = [...new Set([...CONTEXT_NAMES, ...Object.keys(contexts)])];
   const expr = parse(expression, names, functions);
   const dict = new data.Dictionary();
-  for (const [name, value] of Object.entries(contexts)) if (value !== undefined) dict.add(name, toData(value));
+  // Every known context exists; one not given (say `matrix` outside a matrix job) is null, so
+  // `matrix.os` or `inputs.name` evaluate to null as on GitHub instead of failing.
+  for (const name of names) dict.add(name, toData(contexts[name]));
   const defs = new Map<string, FunctionDefinition>();
   for (const f of functions) {
     defs.set(f.name.toLowerCase(), {
@@ -84,10 +86,12 @@ export function stringify(value: Value): string {
 }
 
 const STATUS_FUNCTIONS = /\b(success|failure|always|cancelled)\s*\(/i;
+const STRING_LITERALS = /'(?:[^']|'')*'/g;
 
 /** An `if:` without a status function means `success() && (...)`. */
 export function withImplicitSuccess(condition: string): string {
   const trimmed = condition.trim();
   if (trimmed === "") return "success()";
-  return STATUS_FUNCTIONS.test(trimmed) ? trimmed : `success() && (${trimmed})`;
+  // A status function's name inside a string literal (`contains(msg, 'always()')`) is not a call.
+  return STATUS_FUNCTIONS.test(trimmed.replace(STRING_LITERALS, "''")) ? trimmed : `success() && (${trimmed})`;
 }

@@ -12,7 +12,9 @@ import { checkUses } from "./uses.js";
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+/** A scalar from YAML as text; mappings and lists (which the schema already rejected) as JSON. */
+const text = (v: unknown): string => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v as string | number | boolean));
+const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : text(v));
 
 type ParserError = { message: string; range?: { start: { line: number; column: number } } };
 
@@ -21,7 +23,7 @@ function parserProblems(file: string, errors: readonly ParserError[]): InputProb
     file,
     line: e.range?.start.line,
     column: e.range?.start.column,
-    message: e.message.replace(/^.*?\(Line: \d+, Col: \d+\): /, ""),
+    message: e.message.replace(/^.*?\(Line: \d+, Col: \d+\): /, "").replace(`${file}: `, "").replace(/ at line \d+, column \d+:[\s\S]*$/, ""),
   }));
 }
 
@@ -81,9 +83,9 @@ export function toStep(raw: unknown, line?: number): StepDef {
   return {
     id: str(s.id),
     name: s.name,
-    if: s.if === undefined || s.if === null ? undefined : String(s.if),
+    if: str(s.if),
     uses: str(s.uses),
-    run: s.run === undefined ? undefined : String(s.run),
+    run: s.run === undefined ? undefined : text(s.run),
     shell: s.shell,
     with: isRec(s.with) ? s.with : undefined,
     env: s.env,
@@ -107,13 +109,13 @@ function toModel(source: YamlSource, file: string, absPath: string): WorkflowDef
   const call = on.workflow_call;
   const jobs: JobDef[] = Object.entries(isRec(root.jobs) ? root.jobs : {}).map(([id, raw]) => {
     const j = isRec(raw) ? raw : {};
-    const needs = j.needs === undefined ? [] : (Array.isArray(j.needs) ? j.needs : [j.needs]).map(String);
+    const needs = j.needs === undefined ? [] : (Array.isArray(j.needs) ? j.needs as unknown[] : [j.needs]).map(text);
     const steps = Array.isArray(j.steps) ? j.steps : [];
     return {
       id,
       name: j.name,
       needs,
-      if: j.if === undefined || j.if === null ? undefined : String(j.if),
+      if: str(j.if),
       runsOn: j["runs-on"],
       env: j.env,
       defaults: defaultsOf(j.defaults),

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { cpus, homedir, tmpdir } from "node:os";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -126,7 +125,7 @@ export async function runCommand(cwd: string, o: RunOptions, out: (s: string) =>
     return s && typeof s.ref === "string" ? s.ref : "";
   };
   const ref = typeof payload.ref === "string" && payload.ref.startsWith("refs/") ? payload.ref
-    : pr ? `refs/pull/${String(payload.number ?? pr.number ?? 1)}/merge` : synthesized.ref;
+    : pr ? `refs/pull/${typeof payload.number === "number" ? payload.number : typeof pr.number === "number" ? pr.number : 1}/merge` : synthesized.ref;
   const sha = pr && isRec(pr.head) && typeof pr.head.sha === "string" ? pr.head.sha : typeof payload.after === "string" ? payload.after : synthesized.sha;
   const runId = String(Date.now() % 1_000_000_000);
   const github: Record<string, Value> = {
@@ -185,6 +184,5 @@ export async function runCommand(cwd: string, o: RunOptions, out: (s: string) =>
     if (!o.keep) await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
   }
   if (abort.signal.aborted) exit = 1;
-  void randomUUID;
   return exit;
 }

@@ -37,7 +37,8 @@ async function doFetch(opts: { baseUrl: string; owner: string; repo: string; ref
     await run("git", ["-C", tmp, "fetch", "-q", "--depth", "1", "--end-of-options", url, opts.ref], { env, timeout: 120_000 });
     await run("git", ["-C", tmp, "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", "FETCH_HEAD"], { env });
     await rm(join(tmp, ".git"), { recursive: true, force: true });
-    await rename(tmp, dest).catch(async (error: unknown) => {
+    await rename(tmp, dest).catch((error: unknown) => {
+      // Another process fetched the same action first: use theirs.
       if (!existsSync(dest)) throw error;
     });
     return dest;

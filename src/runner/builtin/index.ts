@@ -1,10 +1,23 @@
-// Placeholder until the built-in actions land; helper replaces this file.
+import { parseUses } from "../../workflow/uses.js";
+import { cacheAction, cacheRestoreAction, cacheSaveAction } from "./cache.js";
+import { checkoutAction } from "./checkout.js";
+import { downloadArtifactAction } from "./download-artifact.js";
+import { setupNodeAction } from "./setup-node.js";
 import type { BuiltinAction } from "./types.js";
+import { uploadArtifactAction } from "./upload-artifact.js";
 
-export const builtinActions: ReadonlyMap<string, BuiltinAction> = new Map([
-  ["actions/checkout", { id: "actions/checkout", inputs: {}, main: () => Promise.resolve() }],
-]);
+/** Built-in actions keyed by lower-case `owner/repo` (or `owner/repo/path` for sub-actions). */
+export const builtinActions: ReadonlyMap<string, BuiltinAction> = new Map(
+  [checkoutAction, uploadArtifactAction, downloadArtifactAction, cacheAction, cacheRestoreAction, cacheSaveAction, setupNodeAction].map(
+    (action) => [action.id.toLowerCase(), action] as const,
+  ),
+);
 
+/** The built-in for a `uses:` value such as `actions/checkout@v4` or `Actions/Cache/restore@main`; the ref is ignored. */
 export function findBuiltin(uses: string): BuiltinAction | undefined {
-  return builtinActions.get(uses.split("@")[0]?.toLowerCase() ?? "");
+  const parsed = parseUses(uses);
+  if (parsed?.kind !== "remote") return undefined;
+  const path = parsed.path.replace(/\/+$/, "");
+  const id = [parsed.owner, parsed.repo, ...(path === "" ? [] : [path])].join("/").toLowerCase();
+  return builtinActions.get(id);
 }

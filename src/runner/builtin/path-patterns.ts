@@ -26,6 +26,8 @@ export type FindOptions = {
   followSymlinks: boolean;
   /** Keep names starting with "." (on the search path itself too, as @actions/glob does). */
   includeHidden: boolean;
+  /** A directory never treated as hidden whatever its name (the workspace). */
+  alwaysVisible?: string | undefined;
   signal?: AbortSignal | undefined;
 };
 
@@ -107,7 +109,7 @@ async function walk(root: string, options: FindOptions, visit: (entry: FoundPath
   const seenDirectories = new Set<string>();
   for (let current = stack.pop(); current !== undefined; current = stack.pop()) {
     options.signal?.throwIfAborted();
-    if (!options.includeHidden && basename(current).startsWith(".")) continue;
+    if (!options.includeHidden && current !== options.alwaysVisible && basename(current).startsWith(".")) continue;
     let info = await statOrUndefined(current, lstat);
     if (info === undefined) continue;
     if (info.isSymbolicLink()) {

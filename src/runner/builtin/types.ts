@@ -36,7 +36,8 @@ export type BuiltinAction = {
   inputs: Readonly<Record<string, { default?: string; required?: boolean }>>;
   main(ctx: BuiltinContext): Promise<void>;
   post?(ctx: BuiltinContext): Promise<void>;
-  /** Only run post when main saved this state key (e.g. cache: only save when it missed). */
+  /** When the post step runs, as an expression (default `always()`); actions/cache saves only on success. */
+  postIf?: string;
 };
 
 export class ActionFailure extends Error {

@@ -31,7 +31,12 @@ export async function planUpload(
   options: { cwd: string; home: string; includeHidden: boolean; signal?: AbortSignal | undefined },
 ): Promise<UploadPlan> {
   const patterns = parsePathPatterns(lines, options.cwd, options.home);
-  const found = await findPaths(patterns, { followSymlinks: true, includeHidden: options.includeHidden, signal: options.signal });
+  const found = await findPaths(patterns, {
+    followSymlinks: true,
+    includeHidden: options.includeHidden,
+    alwaysVisible: options.cwd,
+    signal: options.signal,
+  });
   const files = found.filter((entry) => entry.kind === "file").map((entry) => entry.path);
   const roots = searchRoots(patterns);
   const [onlyRoot] = roots;
@@ -45,8 +50,8 @@ export async function planUpload(
 function parseRetentionDays(value: string): number | undefined {
   if (value === "") return undefined;
   const days = Number(value);
-  if (!Number.isInteger(days) || days < 0 || days > 90) {
-    throw new ActionFailure(`retention-days must be a whole number from 0 to 90, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(days) || days < 0) {
+    throw new ActionFailure(`retention-days must be a whole number of days, got ${JSON.stringify(value)}`);
   }
   return days === 0 ? undefined : days;
 }
