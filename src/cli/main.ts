@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "../workflow/errors.js";
 import { runCommand } from "./run/run-command.js";
@@ -34,8 +36,11 @@ export function createProgram(write: (s: string) => void, exit: (code: number) =
     .addOption(new Option("-p, --parallel <n>", "how many jobs run at once (default: the number of cores)"))
     .option("--actions-url <url>", "where remote actions are fetched from (default https://github.com)")
     .option("--keep", "keep the job workspaces after the run", false)
+    .option("-C, --directory <dir>", "run in this directory instead of the current one")
     .action(async (opts: RunOptions) => {
-      exit(await runCommand(process.cwd(), opts, write));
+      const cwd = opts.directory ? resolve(opts.directory) : process.cwd();
+      if (!existsSync(cwd)) throw new InputError([{ file: opts.directory ?? cwd, message: "no such directory" }]);
+      exit(await runCommand(cwd, opts, write));
     });
   return program;
 }

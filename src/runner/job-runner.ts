@@ -469,6 +469,6 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   }
   const result: JobOutcome["result"] = isCancelled() && jobScope.status !== "failure" ? (timedOut ? "failure" : "cancelled") : jobScope.status;
   const durationMs = Date.now() - started;
-  emit({ type: "job-end", job, result, durationMs, outputs });
+  emit({ type: "job-end", job, result, durationMs, outputs, summary: summaries.length ? summaries.join("\n") : undefined });
   return { result, outputs, steps: records, durationMs };
 }

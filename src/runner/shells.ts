@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { basename, delimiter, join } from "node:path";
 
 export type ShellCommand = { program: string; args: string[]; extension: string };
 
@@ -17,6 +17,9 @@ export function which(program: string, path: string | undefined): string | undef
 export class ShellError extends Error {
   readonly code = "shell";
 }
+
+/** The script file's extension for a custom template, by its program (pwsh needs .ps1 to dot-source it). */
+const CUSTOM_EXTENSIONS: Record<string, string> = { python: ".py", python3: ".py", pwsh: ".ps1", node: ".cjs" };
 
 /**
  * The command line for a `run:` step's shell, as GitHub documents it. `shell` undefined means
@@ -38,10 +41,41 @@ export function resolveShell(shell: string | undefined, path: string | undefined
       throw new ShellError(`shell "${s}" is only available on Windows runners`);
     default: {
       if (!s.includes("{0}")) throw new ShellError(`custom shell "${s}" must contain {0}, the path of the script`);
-      const [program = "", ...args] = s.split(/\s+/);
-      return { program, args, extension: program === "python" || program === "python3" ? ".py" : ".sh" };
+      const [program = "", ...args] = splitWords(s);
+      return { program, args, extension: CUSTOM_EXTENSIONS[basename(program)] ?? ".sh" };
     }
   }
+}
+
+/**
+ * Splits a custom shell template into arguments as the runner's process launcher does:
+ * whitespace separates, double quotes group (`pwsh -command ". '{0}'"`), `\"` is a literal quote.
+ */
+function splitWords(template: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let quoted = false;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i] ?? "";
+    if (c === "\\" && template[i + 1] === '"') {
+      word += '"';
+      inWord = true;
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+      inWord = true;
+    } else if (!quoted && /\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
 }
 
 export function shellArgs(cmd: ShellCommand, scriptPath: string): string[] {

@@ -15,7 +15,7 @@ export type JobEvent =
   | { type: "endgroup"; job: string; step: string }
   | { type: "annotation"; job: string; step: string; level: "error" | "warning" | "notice" | "debug"; message: string; file?: string | undefined; line?: number | undefined; col?: number | undefined }
   | { type: "step-end"; job: string; step: string; index: number; outcome: Conclusion; conclusion: Conclusion; durationMs: number }
-  | { type: "job-end"; job: string; result: JobResult; durationMs: number; outputs: Record<string, string> };
+  | { type: "job-end"; job: string; result: JobResult; durationMs: number; outputs: Record<string, string>; summary?: string | undefined };
 
 export type JobSink = (event: JobEvent) => void;
 

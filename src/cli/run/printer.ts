@@ -30,7 +30,8 @@ export function createTextPrinter(write: (s: string) => void): Printer {
           write(`${p} ${SYMBOL[e.conclusion] ?? "?"} ${e.step} ${e.conclusion === "skipped" ? "(skipped)" : duration(e.durationMs)}${note}\n`);
           break;
         }
-        case "job-end": write(`${p} ${e.result === "success" ? "🏁 Job succeeded" : e.result === "skipped" ? "Job skipped" : `🏁 Job ${e.result === "failure" ? "failed" : "cancelled"}`}${e.result === "skipped" ? "" : ` in ${duration(e.durationMs)}`}\n`); break;
+        case "job-end": if (e.summary) for (const l of e.summary.trimEnd().split("\n")) write(`${p}   summary | ${l}\n`);
+          write(`${p} ${e.result === "success" ? "🏁 Job succeeded" : e.result === "skipped" ? "Job skipped" : `🏁 Job ${e.result === "failure" ? "failed" : "cancelled"}`}${e.result === "skipped" ? "" : ` in ${duration(e.durationMs)}`}\n`); break;
       }
     },
     summary(workflow, result, jobs, ms) {

@@ -1,4 +1,5 @@
 import { cpus, homedir, tmpdir } from "node:os";
+import { realpathSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { createGit, headSha, isRepo, repositoryName, synthesizeEvent } from "../../git/index.js";
@@ -35,6 +36,7 @@ export type RunOptions = {
   parallel?: string;
   actionsUrl?: string;
   keep: boolean;
+  directory?: string;
 };
 
 type Rec = Record<string, unknown>;
@@ -84,6 +86,11 @@ export async function runCommand(cwd: string, o: RunOptions, out: (s: string) =>
 
   const git = createGit();
   const repo = await isRepo(git, cwd);
+  // The workspace is a Git clone only when `cwd` is the top of its repository; a project in a
+  // subdirectory of a larger repository is copied as a plain directory.
+  const top = repo ? (await git.run(cwd, ["rev-parse", "--show-toplevel"])).stdout.trim() : undefined;
+  const atTop = top !== undefined && realpathSync(top) === realpathSync(cwd);
+  const sha0 = repo ? await headSha(git, cwd) : undefined;
   const secrets = new Map<string, string>();
   if (o.secretFile) for (const [k, v] of await readDotenv(join(cwd, o.secretFile))) secrets.set(k, v);
   for (const [k, v] of parsePairs(o.secret, "--secret")) secrets.set(k, v);
@@ -170,7 +177,7 @@ export async function runCommand(cwd: string, o: RunOptions, out: (s: string) =>
         actionsCacheDir: join(dataHome, "actions"), masker, sink: (e) => printer.event(e),
         prepareWorkspace: async (key) => {
           const dest = join(runDir, "workspaces", key);
-          await prepareWorkspace(cwd, dest, repo ? await headSha(git, cwd) : undefined);
+          await prepareWorkspace(cwd, dest, atTop ? sha0 : undefined);
           return dest;
         },
         limit: createSemaphore(parallel), signal: abort.signal,

@@ -14,7 +14,7 @@ const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
 export async function prepareWorkspace(repoDir: string, dest: string, sha: string | undefined): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
   if (!sha) {
-    await cp(repoDir, dest, { recursive: true, filter: (src) => !src.includes("/node_modules/") });
+    await cp(repoDir, dest, { recursive: true, verbatimSymlinks: true, filter: (src) => !/\/(node_modules|\.git)(\/|$)/.test(src.slice(repoDir.length)) });
     return;
   }
   await run("git", ["clone", "-q", "--shared", "--no-checkout", "--", repoDir, dest], { env: gitEnv });
