@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "../workflow/errors.js";
-import { runCommand } from "./run/run-command.js";
 import type { RunOptions } from "./run/run-command.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -40,6 +39,7 @@ export function createProgram(write: (s: string) => void, exit: (code: number) =
     .action(async (opts: RunOptions) => {
       const cwd = opts.directory ? resolve(opts.directory) : process.cwd();
       if (!existsSync(cwd)) throw new InputError([{ file: opts.directory ?? cwd, message: "no such directory" }]);
+      const { runCommand } = await import("./run/run-command.js");
       exit(await runCommand(cwd, opts, write));
     });
   return program;

@@ -11,15 +11,15 @@ import type { ActionDef } from "../workflow/load.js";
 import { createCommandProcessor } from "./workflow-commands.js";
 import { parseEnvFile, parsePathFile } from "./env-files.js";
 import { hashFiles } from "./hash-files.js";
-import { killGroup, runInGroup } from "./process-group.js";
-import { resolveShell, shellArgs } from "./shells.js";
+import { reapGroup, runInGroup } from "./process-group.js";
+import { resolveShell, shellArgs, which } from "./shells.js";
+import { createStepLauncher } from "./step-launcher.js";
 import { composePath, inputEnvName } from "./step-env.js";
 import { openReusableFile } from "./reusable-file.js";
 import { createScratchDir } from "./scratch-dir.js";
 import type { ReusableFile } from "./reusable-file.js";
 import { fetchRemoteAction } from "./actions/fetch-remote.js";
 import { loadActionDir } from "./actions/load-action.js";
-import { findBuiltin } from "./builtin/index.js";
 import type { BuiltinAction, BuiltinContext } from "./builtin/types.js";
 import type { Conclusion, JobOutcome, JobRequest, StepRecord } from "./types.js";
 
@@ -82,6 +82,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   const runnerTemp = join(req.tempDir, "temp");
   const scratch = await createScratchDir(req.tempDir);
   const fileCommandDir = scratch.path;
+  const launcher = req.hostEnv.FERRY_NO_LAUNCHER ? undefined : createStepLauncher(which("perl", req.hostEnv.PATH), scratch.path);
   await mkdir(runnerTemp, { recursive: true });
   // One set of environment files per job, emptied after each step: creating files per step
   // costs more than the step itself on some filesystems (see bench/). Synchronous on purpose.
@@ -104,7 +105,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   emit({ type: "job-start", job });
 
   const contextsFor = (scope: Scope, env: Record<string, string>): Contexts => ({
-    github: scope.actionPath ? { ...req.contexts.github, action_path: scope.actionPath } : req.contexts.github,
+    github: scope.actionPath ? githubWithActionPath(scope.actionPath) : req.contexts.github,
     env,
     vars: req.contexts.vars,
     secrets: req.contexts.secrets,
@@ -114,8 +115,18 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     inputs: scope.inputs ?? req.contexts.inputs,
     runner: runnerCtx,
     job: { status: scope.status, container: {}, services: {} },
-    steps: scope.steps,
+    // A copy: scope.steps grows as steps finish, and evaluated contexts are cached by identity.
+    steps: { ...scope.steps },
   });
+  const githubByActionPath = new Map<string, Record<string, Value>>();
+  function githubWithActionPath(actionPath: string): Record<string, Value> {
+    let g = githubByActionPath.get(actionPath);
+    if (!g) {
+      g = { ...req.contexts.github, action_path: actionPath };
+      githubByActionPath.set(actionPath, g);
+    }
+    return g;
+  }
   const functionsFor = (scope: Scope): ExtraFunction[] => [
     ...STATUS_FUNCS(scope, isCancelled),
     { name: "hashFiles", minArgs: 1, maxArgs: 255, call: (...args: Value[]) => hashFiles(req.workspace, args.map((a) => stringify(a))) },
@@ -181,7 +192,10 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     if (!existsSync(cwd)) {
       emit({ type: "annotation", job, step: display, level: "error", message: mask(`working directory ${cwd} does not exist`) });
     } else {
-      const res = await runInGroup(command, args, { cwd, env: penv, onLine, timeoutMs, signal: jobSignal });
+      const spawnOpts = { cwd, env: penv, onLine, timeoutMs, signal: jobSignal };
+      const res = launcher
+        ? await launcher.run(command, args, spawnOpts).catch(() => runInGroup(command, args, spawnOpts))
+        : await runInGroup(command, args, spawnOpts);
       if (res.pid) stepPids.push(res.pid);
       if (res.error) emit({ type: "annotation", job, step: display, level: "error", message: mask(`cannot start ${command}: ${res.error}`) });
       else if (res.timedOut) emit({ type: "annotation", job, step: display, level: "error", message: `The step exceeded its timeout of ${Math.round((timeoutMs ?? 0) / 60000)} minutes and was stopped` });
@@ -343,6 +357,8 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     if (ref.kind === "local") {
       actionDir = resolve(req.workspace, ref.path);
     } else {
+      // Loaded on first use: the built-ins carry dependencies most runs never need.
+      const { findBuiltin } = await import("./builtin/index.js");
       const builtin = findBuiltin(uses);
       if (builtin) return runBuiltin(scope, builtin, step, display, env);
       try {
@@ -411,7 +427,8 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     try {
       const ctx = contextsFor(scope, parentEnv);
       const fns = functionsFor(scope);
-      const run = truthy(evaluate(withImplicitSuccess(conditionOf(step.if)), ctx, fns));
+      const condition = conditionOf(step.if);
+      const run = condition === "" ? scope.status === "success" && !isCancelled() : truthy(evaluate(withImplicitSuccess(condition), ctx, fns));
       continueOnError = step.continueOnError !== undefined && truthy(interpolate(step.continueOnError, ctx, fns));
       if (!run) {
         outcome = "skipped";
@@ -454,9 +471,10 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   }
   if (jobTimer) clearTimeout(jobTimer);
   for (const f of [...Object.values(fileCommands), ...scripts.values()]) f.close();
+  launcher?.close();
   await scratch.remove();
   // Nothing a step started outlives the job.
-  for (const pid of stepPids) killGroup(pid, "SIGKILL");
+  await Promise.all(stepPids.map((pid) => reapGroup(pid)));
 
   let outputs: Record<string, string> = {};
   if (req.outputs) {

@@ -99,3 +99,19 @@ export function runInGroup(command: string, args: readonly string[], opts: Spawn
     });
   });
 }
+
+function groupExists(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kills a process group and waits (up to `timeoutMs`) until none of it is left. */
+export async function reapGroup(pid: number, timeoutMs = 2000): Promise<void> {
+  killGroup(pid, "SIGKILL");
+  const deadline = Date.now() + timeoutMs;
+  while (groupExists(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}

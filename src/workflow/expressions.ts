@@ -39,7 +39,22 @@ function parse(expression: string, contextNames: readonly string[], functions: r
   return expr;
 }
 
+/**
+ * Converted context objects, by identity: the same `github` or `needs` object is evaluated
+ * against at every step, and converting it each time is most of an expression's cost.
+ * Context objects are treated as immutable once passed in.
+ */
+const converted = new WeakMap<object, data.ExpressionData>();
+
 export function toData(value: Value | undefined): data.ExpressionData {
+  if (typeof value === "object" && value !== null) {
+    let d = converted.get(value);
+    if (!d) {
+      d = JSON.parse(JSON.stringify(value), data.reviver) as data.ExpressionData;
+      converted.set(value, d);
+    }
+    return d;
+  }
   return JSON.parse(JSON.stringify(value ?? null), data.reviver) as data.ExpressionData;
 }
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { ExpressionError, evaluate, truthy } from "./expressions.js";
+import { ExpressionError, evaluate, stringify, truthy } from "./expressions.js";
 import type { Contexts, ExtraFunction, Value } from "./expressions.js";
 import { conditionOf, hasExpression, interpolate, interpolateString, soleExpression, splitTemplate } from "./template.js";
 import type { Segment } from "./template.js";
@@ -120,7 +120,7 @@ describe("interpolate: nested values", () => {
   });
 
   it("passes extra functions through", () => {
-    const fns: ExtraFunction[] = [{ name: "hashFiles", minArgs: 1, maxArgs: 255, call: (...args: Value[]) => `h(${args.join(",")})` }];
+    const fns: ExtraFunction[] = [{ name: "hashFiles", minArgs: 1, maxArgs: 255, call: (...args: Value[]) => `h(${args.map((a) => stringify(a)).join(",")})` }];
     expect(interpolate({ key: "cache-${{ hashFiles('a', 'b') }}" }, contexts, fns)).toEqual({ key: "cache-h(a,b)" });
   });
 

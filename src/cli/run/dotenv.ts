@@ -3,6 +3,15 @@ import { InputError } from "../../workflow/errors.js";
 
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
 
+/** Where `quote` closes `body`, or -1; inside double quotes a backslash escapes the next character. */
+function closingQuote(body: string, quote: string): number {
+  for (let j = 0; j < body.length; j++) {
+    if (quote === '"' && body[j] === "\\") j++;
+    else if (body[j] === quote) return j;
+  }
+  return -1;
+}
+
 /** Parses a dotenv file: `KEY=value`, `export KEY=value`, quoted values, `#` comments. */
 export function parseDotenv(content: string, file: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -15,13 +24,23 @@ export function parseDotenv(content: string, file: string): Map<string, string> 
     if (!m) throw new InputError([{ file, line: i + 1, column: 1, message: `expected KEY=value, got "${line.slice(0, 40)}"` }]);
     const key = m[1] ?? "";
     let value = m[2] ?? "";
-    if (value.startsWith('"')) {
+    const quote = value[0];
+    if (quote === '"' || quote === "'") {
+      // A double-quoted value may go on over several lines; either may be followed by a comment.
       let body = value.slice(1);
-      while (!/(^|[^\\])(\\\\)*"\s*$/.test(body) && i + 1 < lines.length) body += `\n${lines[++i] ?? ""}`;
-      body = body.replace(/"\s*$/, "");
-      value = body.replace(/\\([nrt"\\])/g, (_, c: string) => ESCAPES[c] ?? c);
-    } else if (value.startsWith("'")) {
-      value = value.slice(1).replace(/'\s*$/, "");
+      let close = closingQuote(body, quote);
+      while (close < 0 && quote === '"' && i + 1 < lines.length) {
+        body += `\n${lines[++i] ?? ""}`;
+        close = closingQuote(body, quote);
+      }
+      if (close >= 0) {
+        const rest = body.slice(close + 1).trim();
+        if (rest !== "" && !rest.startsWith("#")) {
+          throw new InputError([{ file, line: i + 1, column: 1, message: `unexpected text after the closing quote: "${rest.slice(0, 40)}"` }]);
+        }
+        body = body.slice(0, close);
+      }
+      value = quote === '"' ? body.replace(/\\([nrt"\\])/g, (_, c: string) => ESCAPES[c] ?? c) : body;
     } else {
       value = value.replace(/\s+#.*$/, "").trim();
     }

@@ -33,7 +33,7 @@ async function doFetch(opts: { baseUrl: string; owner: string; repo: string; ref
   const tmp = await mkdtemp(`${dest}.tmp-`);
   const env = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "true" };
   try {
-    await run("git", ["init", "-q", tmp], { env });
+    await run("git", ["init", "-q", "--template=", tmp], { env });
     await run("git", ["-C", tmp, "fetch", "-q", "--depth", "1", "--end-of-options", url, opts.ref], { env, timeout: 120_000 });
     await run("git", ["-C", tmp, "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", "FETCH_HEAD"], { env });
     await rm(join(tmp, ".git"), { recursive: true, force: true });

@@ -136,7 +136,7 @@ async function checkoutInto(
     ]);
   } else {
     await emptyDirectory(ctx, target);
-    const args = ["clone", "--no-checkout", "--quiet"];
+    const args = ["clone", "--template=", "--no-checkout", "--quiet"];
     if (source.local) args.push("--shared");
     else if (depth > 0 && !FULL_SHA.test(ref) && !(ref.startsWith("refs/") && !/^refs\/(heads|tags)\//.test(ref))) {
       args.push("--depth", String(depth));
