@@ -69,6 +69,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   const globalEnv = new Map<string, string>();
   const pathPrepends: string[] = [];
   const posts: PostStep[] = [];
+  const stepState = new WeakMap<StepDef, Map<string, string>>();
   const records: StepRecord[] = [];
   const stepPids: number[] = [];
   const timeoutController = new AbortController();
@@ -283,8 +284,13 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   ): Promise<StepRun> => {
     const inputEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(inputs)) inputEnv[inputEnvName(k)] = v;
-    const state = new Map<string, string>();
-    const stateEnv = (): Record<string, string> => Object.fromEntries([...state].map(([k, v]) => [`STATE_${k}`, v]));
+    // State saved by a pre step reaches main and post (GITHUB_STATE → STATE_*).
+    let state = stepState.get(step);
+    if (!state) {
+      state = new Map<string, string>();
+      stepState.set(step, state);
+    }
+    const stateEnv = (): Record<string, string> => Object.fromEntries([...(state ?? [])].map(([k, v]) => [`STATE_${k}`, v]));
     const main = def.runs.main ?? "";
     const { ok, outputs } = await execStep(scope, display, process.execPath, [join(actionDir, main)], workingDir(scope, step, env), env,
       { ...inputEnv, GITHUB_ACTION_PATH: actionDir, ...stateEnv() }, stepTimeout(scope, step, env), state);
@@ -401,6 +407,52 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     return { outcome: inner.status === "success" ? "success" : inner.status === "cancelled" ? "cancelled" : "failure", outputs };
   };
 
+  /**
+   * `pre` of the remote JavaScript actions the job uses, in step order, before the first step
+   * (local actions are not on disk until a step checks them out, so GitHub runs no pre for them).
+   */
+  async function runPreSteps(scope: Scope): Promise<void> {
+    for (const step of req.steps) {
+      const ref = step.uses ? parseUses(step.uses) : undefined;
+      if (ref?.kind !== "remote") continue;
+      const { findBuiltin } = await import("./builtin/index.js");
+      if (findBuiltin(step.uses ?? "")) continue;
+      let actionDir: string;
+      let def: ActionDef;
+      try {
+        const root = await fetchRemoteAction({ baseUrl: req.actionsBaseUrl, cacheDir: req.actionsCacheDir, owner: ref.owner, repo: ref.repo, ref: ref.ref });
+        actionDir = ref.path ? join(root, ref.path) : root;
+        def = await loadActionDir(actionDir, req.workspace);
+      } catch {
+        continue; // the step itself reports why
+      }
+      const pre = def.runs.pre;
+      if (!pre || !/^node\d+$/.test(def.runs.using)) continue;
+      const parentEnv = envContext(scope);
+      const display = `Pre ${stepName(scope, step, parentEnv)}`;
+      const index = ++stepCounter;
+      const t = Date.now();
+      emit({ type: "step-start", job, step: display, index });
+      let ok = true;
+      try {
+        const env = { ...parentEnv, ...evalEnv(scope, step.env, parentEnv) };
+        if (truthy(evaluate(withImplicitSuccess(conditionOf(def.runs["pre-if"] ?? "always()")), contextsFor(scope, env), functionsFor(scope)))) {
+          const inputs = resolveInputs(scope, step, env, def.inputs, display);
+          const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v]));
+          const state = new Map<string, string>();
+          stepState.set(step, state);
+          ok = (await execStep(scope, display, process.execPath, [join(actionDir, pre)], req.workspace, env, { ...inputEnv, GITHUB_ACTION_PATH: actionDir }, undefined, state)).ok;
+        }
+      } catch (error: unknown) {
+        emit({ type: "annotation", job, step: display, level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
+        ok = false;
+      }
+      if (!ok) scope.status = "failure";
+      const c: Conclusion = ok ? "success" : "failure";
+      emit({ type: "step-end", job, step: display, index, outcome: c, conclusion: c, durationMs: Date.now() - t });
+    }
+  }
+
   const stepName = (scope: Scope, step: StepDef, env: Record<string, string>): string => {
     let name: string;
     if (step.name !== undefined && step.name !== null) {
@@ -452,6 +504,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   };
 
   const jobScope: Scope = { steps: {}, status: "success", stepEnv: {}, inputs: undefined, actionPath: undefined, depth: 0, prefix: "" };
+  await runPreSteps(jobScope);
   for (const [i, step] of req.steps.entries()) await runOneStep(jobScope, step, i);
 
   for (const post of posts.reverse()) {

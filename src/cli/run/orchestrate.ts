@@ -16,6 +16,7 @@ import type { Masker } from "../../runner/masker.js";
 import type { LocalStores } from "../../runner/builtin/types.js";
 import { which } from "../../runner/shells.js";
 import { createSemaphore } from "./semaphore.js";
+import type { createConcurrencyGroups } from "./concurrency.js";
 
 export type JobSummary = { id: string; name: string; result: JobResult; durationMs: number };
 export type WorkflowResult = { result: "success" | "failure" | "cancelled"; jobs: JobSummary[]; outputs: Record<string, string> };
@@ -40,6 +41,8 @@ export type RunEnvironment = {
   prepareWorkspace(jobKey: string): Promise<string>;
   limit: <T>(task: () => Promise<T>) => Promise<T>;
   signal: AbortSignal;
+  /** Concurrency groups shared by every workflow of the run. */
+  concurrency: ReturnType<typeof createConcurrencyGroups>;
 };
 
 type JobState = { result: JobResult; outputs: Record<string, string> };
@@ -97,7 +100,7 @@ export async function runWorkflow(
   const secrets = opts.secrets;
   const baseCtx = (): Contexts => ({ github, inputs: opts.inputs, vars: envr.vars, secrets, env: {} });
   const workflowEnv = { ...envr.cliEnv, ...strRec(interpolate(wf.env ?? null, baseCtx())) };
-  const concurrency = new Map<string, Promise<void>>();
+  const concurrency = envr.concurrency;
 
   const needsCtx = (job: JobDef): Record<string, Value> =>
     Object.fromEntries(job.needs.map((n) => [n, { result: states.get(n)?.result ?? "skipped", outputs: states.get(n)?.outputs ?? {} }]));
@@ -219,10 +222,12 @@ export async function runWorkflow(
       const maxParallel = strategyRaw["max-parallel"] === undefined ? Infinity : Number(interpolate(strategyRaw["max-parallel"], ctx, fns)) || Infinity;
       const instances: Array<Combination | null> = hadMatrix ? combos : [null];
       const matrixAbort = new AbortController();
-      const signal = AbortSignal.any([envr.signal, matrixAbort.signal]);
+      let signal = AbortSignal.any([envr.signal, matrixAbort.signal]);
       const local = createSemaphore(Math.max(1, maxParallel));
       const results: Array<{ result: JobResult; outputs: Record<string, string> }> = [];
-      const group = job.concurrency === undefined ? undefined : stringify(rec(interpolate(typeof job.concurrency === "string" ? { group: job.concurrency } : job.concurrency, ctx, fns)).group ?? null);
+      const conc = job.concurrency === undefined || job.concurrency === null ? undefined
+        : rec(interpolate(typeof job.concurrency === "string" ? { group: job.concurrency } : job.concurrency, ctx, fns));
+      const group = conc ? stringify(conc.group ?? null) : undefined;
       const run = async (): Promise<void> => {
         await Promise.all(instances.map((combo, i) => local(() => envr.limit(async () => {
           const strategy: Record<string, Value> = { "fail-fast": failFast, "job-index": i, "job-total": instances.length, "max-parallel": Number.isFinite(maxParallel) ? maxParallel : instances.length };
@@ -246,10 +251,18 @@ export async function runWorkflow(
         }))));
       };
       if (group) {
-        const previous = concurrency.get(group) ?? Promise.resolve();
-        const mine = previous.then(run);
-        concurrency.set(group, mine.catch(() => undefined));
-        await mine;
+        const admission = await concurrency.enter(group, truthy(conc?.["cancel-in-progress"] ?? false));
+        if (admission.cancelled) {
+          envr.sink({ type: "annotation", job: job.id, step: "Set up job", level: "warning", message: `Canceling since a higher priority waiting request for '${group}' exists` });
+          results.push({ result: "cancelled", outputs: {} });
+        } else {
+          signal = AbortSignal.any([signal, admission.signal]);
+          try {
+            await run();
+          } finally {
+            admission.leave();
+          }
+        }
       } else await run();
       const result: JobResult = results.some((r) => r.result === "failure") ? "failure" : results.some((r) => r.result === "cancelled") ? "cancelled" : "success";
       const outputs = Object.assign({}, ...results.map((r) => r.outputs)) as Record<string, string>;

@@ -15,6 +15,7 @@ import { parsePairs, readDotenv } from "./dotenv.js";
 import { resolveInputs, runWorkflow } from "./orchestrate.js";
 import { createJsonPrinter, createTextPrinter } from "./printer.js";
 import { createSemaphore } from "./semaphore.js";
+import { createConcurrencyGroups } from "./concurrency.js";
 import { prepareWorkspace } from "./workspace.js";
 
 export type RunOptions = {
@@ -200,6 +201,7 @@ export async function runCommand(cwd: string, o: RunOptions, out: (s: string) =>
     process.once("SIGTERM", onSignal);
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
     let exit = 0;
+    const groups = createConcurrencyGroups();
     try {
       for (const wf of triggered) {
         const t0 = Date.now();
@@ -216,7 +218,7 @@ export async function runCommand(cwd: string, o: RunOptions, out: (s: string) =>
             warm = undefined;
             return w ?? makeWorkspace(key);
           },
-          limit: createSemaphore(parallel), signal: abort.signal,
+          limit: createSemaphore(parallel), signal: abort.signal, concurrency: groups,
         }, { inputs: dispatchInputs, secrets: Object.fromEntries(secrets), onlyJobs: new Set(o.job) });
         printer.summary(wf.name ?? wf.file, result.result, result.jobs, Date.now() - t0);
         if (result.result !== "success") exit = 1;
