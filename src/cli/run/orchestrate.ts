@@ -3,7 +3,7 @@ import { join, relative, resolve } from "node:path";
 import { evaluate, stringify, truthy, withImplicitSuccess } from "../../workflow/expressions.js";
 import type { Contexts, ExtraFunction, Value } from "../../workflow/expressions.js";
 import { conditionOf, interpolate, interpolateString } from "../../workflow/template.js";
-import { evaluateMatrix, expandMatrix, filterMatrix, matrixJobName } from "../../workflow/matrix.js";
+import { ancestorsOf, combineResults, decideJob, jobStatusFunctions, needsContext } from "../../workflow/job-plan.js";
 import type { Combination } from "../../workflow/matrix.js";
 import type { InputDef, JobDef, WorkflowDef } from "../../workflow/model.js";
 import { loadWorkflow } from "../../workflow/load.js";
@@ -69,15 +69,6 @@ export function resolveInputs(defs: Record<string, InputDef>, given: Record<stri
   return out;
 }
 
-function transitiveNeeds(wf: WorkflowDef, id: string, seen = new Set<string>()): Set<string> {
-  for (const n of wf.jobs.find((j) => j.id === id)?.needs ?? []) {
-    if (!seen.has(n)) {
-      seen.add(n);
-      transitiveNeeds(wf, n, seen);
-    }
-  }
-  return seen;
-}
 
 /** Runs a workflow's jobs as a DAG: parallel where `needs` allows, matrices expanded, skips propagated. */
 export async function runWorkflow(
@@ -92,7 +83,7 @@ export async function runWorkflow(
     for (const id of opts.onlyJobs) {
       if (!wf.jobs.some((j) => j.id === id)) throw new InputError([{ file: wf.file, message: `no job "${id}" in this workflow (jobs: ${wf.jobs.map((j) => j.id).join(", ")})` }]);
       selected.add(id);
-      for (const n of transitiveNeeds(wf, id)) selected.add(n);
+      for (const n of ancestorsOf(wf, id)) selected.add(n);
     }
   } else for (const j of wf.jobs) selected.add(j.id);
   const jobs = wf.jobs.filter((j) => selected.has(j.id));
@@ -102,18 +93,9 @@ export async function runWorkflow(
   const workflowEnv = { ...envr.cliEnv, ...strRec(interpolate(wf.env ?? null, baseCtx())) };
   const concurrency = envr.concurrency;
 
-  const needsCtx = (job: JobDef): Record<string, Value> =>
-    Object.fromEntries(job.needs.map((n) => [n, { result: states.get(n)?.result ?? "skipped", outputs: states.get(n)?.outputs ?? {} }]));
-
-  const jobFunctions = (job: JobDef): ExtraFunction[] => {
-    const ancestors = [...transitiveNeeds(wf, job.id)].map((n) => states.get(n)?.result);
-    return [
-      { name: "success", minArgs: 0, maxArgs: 0, call: () => !envr.signal.aborted && ancestors.every((r) => r === "success") },
-      { name: "failure", minArgs: 0, maxArgs: 0, call: () => ancestors.some((r) => r === "failure") },
-      { name: "always", minArgs: 0, maxArgs: 0, call: () => true },
-      { name: "cancelled", minArgs: 0, maxArgs: 0, call: () => envr.signal.aborted || ancestors.some((r) => r === "cancelled") },
-    ];
-  };
+  const needsCtx = (job: JobDef): Record<string, Value> => needsContext(job, states);
+  const jobFunctions = (job: JobDef): ExtraFunction[] =>
+    jobStatusFunctions([...ancestorsOf(wf, job.id)].map((n) => states.get(n)?.result), () => envr.signal.aborted);
 
   const record = (id: string, name: string, result: JobResult, durationMs: number, outputs: Record<string, string> = {}): void => {
     states.set(id, { result, outputs });
@@ -209,30 +191,19 @@ export async function runWorkflow(
         if (!summaries.some((s) => s.id === (opts.idPrefix ?? "") + job.id)) summaries.push({ id: (opts.idPrefix ?? "") + job.id, name: display, result: r.result, durationMs: Date.now() - t0 });
         return;
       }
-      const strategyRaw = rec(job.strategy as Value);
-      const matrixValue = strategyRaw.matrix === undefined ? undefined : evaluateMatrix(strategyRaw.matrix, ctx, fns);
-      let combos = expandMatrix(matrixValue);
-      const hadMatrix = combos.length > 0;
-      combos = filterMatrix(combos, envr.matrixFilters);
-      if (hadMatrix && combos.length === 0) {
+      const decision = decideJob(job, ctx, fns, { namePrefix: opts.namePrefix ?? "", matrixFilters: envr.matrixFilters });
+      if (decision.kind !== "run") {
         record(job.id, (opts.namePrefix ?? "") + job.id, "skipped", 0);
         return;
       }
-      const failFast = strategyRaw["fail-fast"] === undefined ? true : truthy(interpolate(strategyRaw["fail-fast"], ctx, fns));
-      const maxParallel = strategyRaw["max-parallel"] === undefined ? Infinity : Number(interpolate(strategyRaw["max-parallel"], ctx, fns)) || Infinity;
-      const instances: Array<Combination | null> = hadMatrix ? combos : [null];
+      const { failFast, maxParallel, hasMatrix: hadMatrix } = decision;
       const matrixAbort = new AbortController();
       let signal = AbortSignal.any([envr.signal, matrixAbort.signal]);
       const local = createSemaphore(Math.max(1, maxParallel));
       const results: Array<{ result: JobResult; outputs: Record<string, string> }> = [];
-      const conc = job.concurrency === undefined || job.concurrency === null ? undefined
-        : rec(interpolate(typeof job.concurrency === "string" ? { group: job.concurrency } : job.concurrency, ctx, fns));
-      const group = conc ? stringify(conc.group ?? null) : undefined;
+      const group = decision.concurrency?.group;
       const run = async (): Promise<void> => {
-        await Promise.all(instances.map((combo, i) => local(() => envr.limit(async () => {
-          const strategy: Record<string, Value> = { "fail-fast": failFast, "job-index": i, "job-total": instances.length, "max-parallel": Number.isFinite(maxParallel) ? maxParallel : instances.length };
-          const ictx: Contexts = { ...ctx, matrix: combo ?? {}, strategy };
-          const name = (opts.namePrefix ?? "") + (job.name !== undefined && job.name !== null ? interpolateString(job.name, ictx, fns) : combo ? matrixJobName(job.id, combo) : job.id);
+        await Promise.all(decision.instances.map(({ name, matrix: combo, strategy }) => local(() => envr.limit(async () => {
           if (signal.aborted) {
             results.push({ result: "cancelled", outputs: {} });
             return;
@@ -251,7 +222,7 @@ export async function runWorkflow(
         }))));
       };
       if (group) {
-        const admission = await concurrency.enter(group, truthy(conc?.["cancel-in-progress"] ?? false));
+        const admission = await concurrency.enter(group, decision.concurrency?.cancelInProgress ?? false);
         if (admission.cancelled) {
           envr.sink({ type: "annotation", job: job.id, step: "Set up job", level: "warning", message: `Canceling since a higher priority waiting request for '${group}' exists` });
           results.push({ result: "cancelled", outputs: {} });
@@ -264,7 +235,7 @@ export async function runWorkflow(
           }
         }
       } else await run();
-      const result: JobResult = results.some((r) => r.result === "failure") ? "failure" : results.some((r) => r.result === "cancelled") ? "cancelled" : "success";
+      const result: JobResult = combineResults(results.map((r) => r.result));
       const outputs = Object.assign({}, ...results.map((r) => r.outputs)) as Record<string, string>;
       states.set(job.id, { result, outputs });
     } catch (error: unknown) {

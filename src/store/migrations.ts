@@ -1,0 +1,54 @@
+import type BetterSqlite3 from "better-sqlite3";
+
+/** Versioned schema changes; each runs once, in order, inside a transaction. Never edit a released one. */
+export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: "control plane",
+    sql: `
+CREATE TABLE resources (kind TEXT NOT NULL, name TEXT NOT NULL, metadata TEXT NOT NULL, spec TEXT NOT NULL, status TEXT,
+  generation INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (kind, name));
+CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  kind TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX events_kind_name ON events (kind, name);
+CREATE TABLE repo_refs (repo TEXT NOT NULL, ref TEXT NOT NULL, sha TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (repo, ref));
+CREATE TABLE webhook_deliveries (delivery_id TEXT PRIMARY KEY, repo TEXT NOT NULL, received_at TEXT NOT NULL);
+CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL, run_number INTEGER NOT NULL, workflow_file TEXT NOT NULL,
+  workflow_name TEXT NOT NULL, workflow_text TEXT NOT NULL, event TEXT NOT NULL, ref TEXT NOT NULL, sha TEXT NOT NULL, actor TEXT NOT NULL,
+  status TEXT NOT NULL, conclusion TEXT, reason TEXT, payload TEXT NOT NULL, inputs TEXT NOT NULL, created_at TEXT NOT NULL,
+  started_at TEXT, completed_at TEXT);
+CREATE INDEX runs_repo ON runs (repo, id);
+CREATE INDEX runs_status ON runs (status);
+CREATE TABLE workflow_jobs (run_id INTEGER NOT NULL REFERENCES runs (id), job_id TEXT NOT NULL, status TEXT NOT NULL, result TEXT,
+  outputs TEXT, PRIMARY KEY (run_id, job_id));
+CREATE TABLE jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL REFERENCES runs (id), job_id TEXT NOT NULL,
+  name TEXT NOT NULL, status TEXT NOT NULL, conclusion TEXT, reason TEXT, labels TEXT NOT NULL, payload TEXT NOT NULL, outputs TEXT,
+  runner_id TEXT, lease_token TEXT, lease_expires_at INTEGER, log_seq INTEGER NOT NULL DEFAULT 0, cancel_requested INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL, started_at TEXT, completed_at TEXT);
+CREATE INDEX jobs_status ON jobs (status, id);
+CREATE INDEX jobs_run ON jobs (run_id);
+CREATE TABLE steps (job_id INTEGER NOT NULL REFERENCES jobs (id), number INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+  conclusion TEXT, started_at TEXT, completed_at TEXT, PRIMARY KEY (job_id, number));
+CREATE TABLE runners (id TEXT PRIMARY KEY, name TEXT NOT NULL, labels TEXT NOT NULL, capacity INTEGER NOT NULL, last_seen INTEGER NOT NULL);
+CREATE TABLE tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
+CREATE TABLE secrets (repo TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (repo, name));
+CREATE TABLE variables (repo TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (repo, name));
+`,
+  },
+];
+
+/** Brings the database to the newest schema version; returns the versions applied. */
+export function migrate(db: BetterSqlite3.Database): number[] {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as Array<{ version: number }>).map((r) => r.version));
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, new Date().toISOString());
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}
