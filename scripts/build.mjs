@@ -18,6 +18,8 @@ await build({
   minify: true,
   keepNames: true,
   chunkNames: "chunks/[name]-[hash]",
+  // Native addons load their compiled binary at run time from node_modules.
+  external: ["better-sqlite3"],
   legalComments: "none",
   logLevel: "warning",
   banner: {

@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "../workflow/errors.js";
 import type { RunOptions } from "./run/run-command.js";
+import { registerServerCommands } from "./server-commands.js";
+import { registerClientCommands } from "./client-commands.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -42,6 +44,8 @@ export function createProgram(write: (s: string) => void, exit: (code: number) =
       const { runCommand } = await import("./run/run-command.js");
       exit(await runCommand(cwd, opts, write));
     });
+  registerServerCommands(program, write, exit);
+  registerClientCommands(program, write);
   return program;
 }
 
@@ -56,6 +60,16 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof InputError) {
       process.stderr.write(`error: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof Error && error.name === "ApiError") {
+      const e = error as Error & { status: number; details?: unknown };
+      process.stderr.write(`error: ${e.message}\n`);
+      if (Array.isArray(e.details)) {
+        for (const d of e.details as Array<{ file?: string; line?: number; column?: number; path?: string; message?: string }>) {
+          process.stderr.write(`  ${d.file ?? ""}${d.line ? `:${d.line}:${d.column ?? 1}` : ""}: ${d.path ? `${d.path}: ` : ""}${d.message ?? JSON.stringify(d)}\n`);
+        }
+      }
+      return e.status === 400 || e.status === 404 || e.status === 409 ? 2 : 1;
     }
     process.stderr.write(`ferry: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     return 3;

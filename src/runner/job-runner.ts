@@ -319,7 +319,8 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     const log = (line: string): void => emit({ type: "line", job, step: display, text: mask(line), stream: "stdout" });
     const makeCtx = (): BuiltinContext => ({
       inputs, workspace: req.workspace, tempDir: runnerTemp, github: req.contexts.github,
-      env: processEnv(scope, env, {}), sourceRepo: req.sourceRepo, runId: req.runId, stores: req.stores, state, signal: jobSignal,
+      env: processEnv(scope, env, {}), sourceRepo: req.sourceRepo, workspacePrepared: req.workspacePrepared,
+      sourceAuthHeader: req.sourceAuthHeader, runId: req.runId, stores: req.stores, state, signal: jobSignal,
       log, setOutput: (k, v) => { outputs[k] = v; }, exportVariable: (k, v) => { globalEnv.set(k, v); },
       addPath: (d) => { pathPrepends.unshift(d); }, saveState: (k, v) => { state[k] = v; },
       warning: (m) => emit({ type: "annotation", job, step: display, level: "warning", message: mask(m) }),

@@ -46,8 +46,12 @@ export type JobRequest = {
   workspace: string;
   /** A directory of this job's own, for RUNNER_TEMP, env files and scripts. */
   tempDir: string;
-  /** The directory a workflow's relative `uses: ./x` resolve against (the workspace). */
+  /** Where actions/checkout gets the repository: a local path (ferry run) or the server's Git URL. */
   sourceRepo?: string | undefined;
+  /** False when the workspace starts empty and checkout must fetch (server runners). */
+  workspacePrepared?: boolean | undefined;
+  /** Authorization header for fetching from a server `sourceRepo`. */
+  sourceAuthHeader?: string | undefined;
   runId: string;
   runNumber: number;
   stores: LocalStores;

@@ -9,7 +9,11 @@ import { ActionFailure } from "./types.js";
 type Git = (cwd: string, args: readonly string[]) => Promise<string>;
 
 function gitRunner(ctx: BuiltinContext): Git {
-  const env = { ...ctx.env, GIT_TERMINAL_PROMPT: "0" };
+  // The auth header travels in git's environment config, never on a command line.
+  const auth = ctx.sourceAuthHeader
+    ? { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.extraHeader", GIT_CONFIG_VALUE_0: ctx.sourceAuthHeader }
+    : {};
+  const env = { ...ctx.env, GIT_TERMINAL_PROMPT: "0", ...auth };
   return async (cwd, args) => (await runCommand("git", args, { cwd, env, signal: ctx.signal })).stdout;
 }
 
@@ -173,6 +177,25 @@ async function checkoutInto(
   return resolved;
 }
 
+/** A runner's checkout: the event commit (or a ref) fetched from the server's mirror over HTTP. */
+async function fetchFromServer(ctx: BuiltinContext, target: string, url: string, want: string, depth: number): Promise<string> {
+  const git = gitRunner(ctx);
+  await emptyDirectory(ctx, target);
+  await mkdir(target, { recursive: true });
+  await git(target, ["init", "-q", "--template="]);
+  const args = ["fetch", "--quiet", "--no-tags"];
+  if (depth > 0) args.push("--depth", String(depth));
+  const refspec = FULL_SHA.test(want) ? want : want.startsWith("refs/") ? want : `refs/heads/${want}`;
+  args.push("--end-of-options", url, refspec);
+  try {
+    await git(target, args);
+  } catch (error: unknown) {
+    throw new ActionFailure(`Could not fetch ${want} from ${url}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  await git(target, ["checkout", "--force", "--quiet", "--detach", "FETCH_HEAD", "--"]);
+  return (await git(target, ["rev-parse", "HEAD"])).trim();
+}
+
 async function main(ctx: BuiltinContext): Promise<void> {
   const ownRepository = githubString(ctx.github, "repository");
   const repository = readInput(ctx.inputs, "repository") || ownRepository;
@@ -192,6 +215,16 @@ async function main(ctx: BuiltinContext): Promise<void> {
   // The event's own ref, however it is spelt: "", its sha, "refs/heads/main" or "main".
   const isEventRef =
     ref === "" || ref === sha || ref === eventRef || eventRef === `refs/heads/${ref}` || eventRef === `refs/tags/${ref}`;
+
+  if (sameRepository && ctx.sourceRepo !== undefined && /^https?:\/\//.test(ctx.sourceRepo) && ctx.workspacePrepared === false) {
+    const want = ref === "" ? sha : ref;
+    ctx.log(`Fetching ${repository} at ${want} into '${target}'`);
+    const commit = await fetchFromServer(ctx, target, ctx.sourceRepo, want, depth);
+    ctx.log(`HEAD is now at ${commit}`);
+    ctx.setOutput("ref", isEventRef ? eventRef || sha : ref);
+    ctx.setOutput("commit", commit);
+    return;
+  }
 
   if (sameRepository && target === resolve(ctx.workspace) && isEventRef) {
     ctx.log(`Using the workspace prepared from ${ctx.sourceRepo ?? repository} at ${sha}`);

@@ -13,8 +13,12 @@ export type BuiltinContext = {
   github: Readonly<Record<string, Value>>;
   /** The environment the step would see (PATH included). */
   env: Readonly<Record<string, string>>;
-  /** The repository `ferry run` was started in (source for actions/checkout), if any. */
+  /** Where actions/checkout gets the job's own repository: a local path (ferry run) or a server's Git URL (runners). */
   sourceRepo?: string | undefined;
+  /** False when the workspace starts empty (server runners): checkout must fetch the event commit. */
+  workspacePrepared?: boolean | undefined;
+  /** An HTTP Authorization header for fetching from `sourceRepo`; never put in a step's environment. */
+  sourceAuthHeader?: string | undefined;
   /** A unique id for this workflow run (artifacts are scoped to it). */
   runId: string;
   stores: LocalStores;

@@ -1,0 +1,142 @@
+import type { Value } from "../workflow/expressions.js";
+import { parseWorkflowText } from "../workflow/load.js";
+import type { WorkflowDef } from "../workflow/model.js";
+import type { Store } from "../store/open-store.js";
+import { expireLeases } from "../store/run-store.js";
+import type { Bus } from "./bus.js";
+import { planRun } from "./plan-run.js";
+import type { InstanceState, RunAction, WorkflowJobState } from "./plan-run.js";
+
+export type Scheduler = {
+  /** Moves a run forward as far as it can go now. */
+  advance(runId: number): Promise<void>;
+  /** Ends jobs of lost runners and advances their runs. */
+  reapLostRunners(): Promise<void>;
+  start(intervalMs?: number): void;
+  stop(): void;
+};
+
+type RunRow = { id: number; repo: string; status: string; workflow_file: string; workflow_text: string; payload: string; inputs: string; reason: string | null };
+
+const now = (): string => new Date().toISOString();
+
+/** The CI scheduler: plans each run's jobs (needs, if, matrix) and queues them for runners. */
+export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: RunRow): Record<string, Value> }): Scheduler {
+  const { store, bus } = deps;
+  const parsed = new Map<number, WorkflowDef>();
+  const busy = new Map<number, Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+
+  async function workflowOf(run: RunRow): Promise<WorkflowDef> {
+    let wf = parsed.get(run.id);
+    if (!wf) {
+      wf = await parseWorkflowText(run.workflow_text, run.workflow_file);
+      parsed.set(run.id, wf);
+    }
+    return wf;
+  }
+
+  function apply(runId: number, actions: RunAction[]): void {
+    const db = store.sqlite;
+    db.transaction(() => {
+      for (const a of actions) {
+        switch (a.type) {
+          case "skip":
+            db.prepare("UPDATE workflow_jobs SET status = 'completed', result = 'skipped' WHERE run_id = ? AND job_id = ?").run(runId, a.jobId);
+            break;
+          case "expand": {
+            const ins = db.prepare("INSERT INTO jobs (run_id, job_id, name, status, labels, payload, created_at) VALUES (?, ?, ?, 'queued', ?, ?, ?)");
+            for (const i of a.instances) ins.run(runId, a.jobId, i.name, JSON.stringify(i.labels), JSON.stringify(i.payload), now());
+            db.prepare("UPDATE workflow_jobs SET status = 'running' WHERE run_id = ? AND job_id = ?").run(runId, a.jobId);
+            break;
+          }
+          case "fail":
+            db.prepare("INSERT INTO jobs (run_id, job_id, name, status, conclusion, reason, labels, payload, created_at, completed_at) VALUES (?, ?, ?, 'completed', 'failure', ?, '[]', '{}', ?, ?)")
+              .run(runId, a.jobId, a.jobId, a.reason, now(), now());
+            db.prepare("UPDATE workflow_jobs SET status = 'completed', result = 'failure' WHERE run_id = ? AND job_id = ?").run(runId, a.jobId);
+            break;
+          case "cancel-instances":
+            db.prepare("UPDATE jobs SET status = 'completed', conclusion = 'cancelled', reason = ?, completed_at = ? WHERE run_id = ? AND job_id = ? AND status = 'queued'")
+              .run(a.reason, now(), runId, a.jobId);
+            db.prepare("UPDATE jobs SET cancel_requested = 1 WHERE run_id = ? AND job_id = ? AND status = 'in_progress'").run(runId, a.jobId);
+            break;
+          case "complete-job":
+            db.prepare("UPDATE workflow_jobs SET status = 'completed', result = ?, outputs = ? WHERE run_id = ? AND job_id = ?")
+              .run(a.result, JSON.stringify(a.outputs), runId, a.jobId);
+            break;
+          case "complete-run":
+            db.prepare("UPDATE runs SET status = 'completed', conclusion = ?, completed_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ? AND status != 'completed'")
+              .run(a.conclusion, now(), now(), runId);
+            break;
+        }
+      }
+    })();
+    if (actions.some((a) => a.type === "expand")) bus.emit({ type: "jobs-queued" });
+    const done = actions.find((a) => a.type === "complete-run");
+    if (done) {
+      parsed.delete(runId);
+      bus.emit({ type: "run-updated", runId, status: "completed", conclusion: done.conclusion });
+    }
+  }
+
+  async function advanceOnce(runId: number): Promise<void> {
+    for (let guard = 0; guard < 1000; guard++) {
+      const run = store.sqlite.prepare("SELECT * FROM runs WHERE id = ?").get(runId) as RunRow | undefined;
+      if (!run || run.status === "completed") return;
+      const wjobs = store.sqlite.prepare("SELECT job_id, status, result, outputs FROM workflow_jobs WHERE run_id = ?").all(runId) as Array<{ job_id: string; status: string; result: string | null; outputs: string | null }>;
+      const jobs = store.sqlite.prepare("SELECT id, job_id, status, conclusion, outputs FROM jobs WHERE run_id = ?").all(runId) as Array<{ id: number; job_id: string; status: string; conclusion: string | null; outputs: string | null }>;
+      const vars = Object.fromEntries((store.sqlite.prepare("SELECT name, value FROM variables WHERE repo = ?").all(run.repo) as Array<{ name: string; value: string }>).map((v) => [v.name, v.value]));
+      let wf: WorkflowDef;
+      try {
+        wf = await workflowOf(run);
+      } catch (error: unknown) {
+        store.sqlite.prepare("UPDATE runs SET status = 'completed', conclusion = 'failure', reason = ?, completed_at = ? WHERE id = ?")
+          .run(error instanceof Error ? error.message : String(error), now(), runId);
+        bus.emit({ type: "run-updated", runId, status: "completed", conclusion: "failure" });
+        return;
+      }
+      const actions = planRun({
+        runId, wf, github: deps.githubFor(run), inputs: JSON.parse(run.inputs) as Record<string, Value>, vars,
+        workflowJobs: wjobs.map((w): WorkflowJobState => ({
+          jobId: w.job_id, status: w.status as WorkflowJobState["status"], result: (w.result ?? undefined) as WorkflowJobState["result"],
+          outputs: w.outputs ? JSON.parse(w.outputs) as Record<string, string> : undefined,
+        })),
+        instances: jobs.map((j): InstanceState => ({
+          id: j.id, jobId: j.job_id, status: j.status as InstanceState["status"], conclusion: j.conclusion,
+          outputs: j.outputs ? JSON.parse(j.outputs) as Record<string, string> : undefined,
+        })),
+        cancelled: run.reason === "cancelled",
+      });
+      if (actions.length === 0) return;
+      apply(runId, actions);
+      // Only what can unlock further planning needs another pass.
+      if (!actions.some((a) => a.type === "skip" || a.type === "complete-job" || a.type === "fail")) return;
+    }
+  }
+
+  const scheduler: Scheduler = {
+    advance(runId) {
+      // One pass per run at a time; a request during a pass runs once more after it.
+      const previous = busy.get(runId) ?? Promise.resolve();
+      const next = previous.catch(() => undefined).then(() => advanceOnce(runId)).finally(() => {
+        if (busy.get(runId) === next) busy.delete(runId);
+      });
+      busy.set(runId, next);
+      return next;
+    },
+    async reapLostRunners() {
+      const lost = expireLeases(store);
+      for (const runId of new Set(lost.map((j) => j.run_id))) await scheduler.advance(runId);
+    },
+    start(intervalMs = 1000) {
+      const open = store.sqlite.prepare("SELECT id FROM runs WHERE status != 'completed'").all() as Array<{ id: number }>;
+      for (const r of open) void scheduler.advance(r.id);
+      timer = setInterval(() => { void scheduler.reapLostRunners(); }, intervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+  return scheduler;
+}

@@ -1,0 +1,22 @@
+export { jsonSchemaFor, allJsonSchemas, type JsonSchema } from "./json-schema.js";
+export { kinds, lookupKind, type KindColumn, type KindDefinition, type Resource, type ResourceKind } from "./kinds.js";
+export { loadResourceFiles, loadResources, type LoadResourcesResult } from "./load.js";
+export { formatResourceProblem, type ResourceProblem } from "./resource-problem.js";
+export { durationSchema, type DurationBounds } from "./schema/duration-schema.js";
+export {
+  API_VERSION,
+  metadataSchema,
+  resourceNameSchema,
+  resourceSchema,
+  RESOURCE_NAME_PATTERN,
+  type Metadata,
+} from "./schema/envelope.js";
+export { gitUrlProblem } from "./schema/git-url-problem.js";
+export { DURATION_PATTERN, InvalidDurationError, parseDuration } from "./schema/parse-duration.js";
+export {
+  repositorySchema,
+  repositorySpecSchema,
+  type Repository,
+  type RepositoryInput,
+} from "./schema/repository.js";
+export { secretRefSchema } from "./schema/secret-ref-schema.js";

@@ -1,0 +1,51 @@
+import type { z } from "zod";
+import { repositorySchema, type Repository } from "./schema/repository.js";
+
+/** Every resource Ferry knows, defaults applied. Grows into a union as kinds are added. */
+export type Resource = Repository;
+
+/** The kind names, e.g. `"Repository"`. */
+export type ResourceKind = Resource["kind"];
+
+/** An extra column for tables of one kind (`ferry get`, the dashboard), after NAME. */
+export interface KindColumn {
+  readonly header: string;
+  /** Dotted path into the resource, e.g. `spec.url`. */
+  readonly path: string;
+}
+
+/** What Ferry knows about one kind. */
+export interface KindDefinition {
+  readonly kind: ResourceKind;
+  readonly schema: z.ZodType<Resource, unknown>;
+  /** Lowercase plural, as in `ferry get repositories` and API paths. */
+  readonly plural: string;
+  /** Other accepted lowercase names, e.g. `repo`. */
+  readonly shortNames: readonly string[];
+  readonly columns?: readonly KindColumn[];
+}
+
+const definitions: readonly KindDefinition[] = [
+  {
+    kind: "Repository",
+    schema: repositorySchema,
+    plural: "repositories",
+    shortNames: ["repo", "repos"],
+    columns: [
+      { header: "URL", path: "spec.url" },
+      { header: "POLL", path: "spec.pollInterval" },
+    ],
+  },
+];
+
+/** The kind registry, keyed by kind name (`Repository`). */
+export const kinds: ReadonlyMap<string, KindDefinition> = new Map(definitions.map((d) => [d.kind, d]));
+
+const byAlias: ReadonlyMap<string, KindDefinition> = new Map(
+  definitions.flatMap((d) => [d.kind, d.plural, ...d.shortNames].map((alias) => [alias.toLowerCase(), d] as const)),
+);
+
+/** Finds a kind by its name, plural or short name, ignoring case (`Repository`, `repositories`, `repo`). */
+export function lookupKind(name: string): KindDefinition | undefined {
+  return byAlias.get(name.trim().toLowerCase());
+}

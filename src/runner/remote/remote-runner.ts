@@ -1,0 +1,148 @@
+import { mkdir, rm } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import type { Value } from "../../workflow/expressions.js";
+import { stringify, truthy } from "../../workflow/expressions.js";
+import { interpolate } from "../../workflow/template.js";
+import type { StepDef } from "../../workflow/model.js";
+import type { ClaimResponse } from "../../server/api/runner-api.js";
+import { runJob } from "../job-runner.js";
+import { createMasker } from "../masker.js";
+import type { JobEvent } from "../types.js";
+import { createLogShipper } from "./log-shipper.js";
+import { createServerClient, ServerError } from "./server-client.js";
+
+export type RemoteRunnerOptions = {
+  serverUrl: string;
+  token: string;
+  labels: string[];
+  capacity: number;
+  name?: string;
+  workDir: string;
+  hostEnv: Record<string, string>;
+  actionsBaseUrl: string;
+  actionsCacheDir: string;
+  cacheDir: string;
+  log(message: string, fields?: Record<string, unknown>): void;
+};
+
+type Job = NonNullable<ClaimResponse["job"]>;
+
+const strRec = (v: Value): Record<string, string> =>
+  (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stringify(x)])) : {});
+
+/** `ferry runner`: claims jobs whose labels it has, runs them with the job engine, reports back. */
+export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; stop(): Promise<void>; readonly running: number } {
+  const client = createServerClient(o.serverUrl, o.token);
+  const runnerId = `${o.name ?? hostname()}-${randomUUID().slice(0, 8)}`;
+  const stopping = new AbortController();
+  const loops: Array<Promise<void>> = [];
+  let running = 0;
+
+  async function runOne(job: Job): Promise<void> {
+    const p = job.payload;
+    const dir = join(o.workDir, `job-${job.id}`);
+    const workspace = join(dir, "workspace");
+    await mkdir(workspace, { recursive: true });
+    const abort = new AbortController();
+    let reason: string | undefined;
+    const shipper = createLogShipper(client, job.id, job.leaseToken, () => {
+      reason = "the server took the job back (lease lost)";
+      abort.abort();
+    });
+    const heartbeat = setInterval(() => {
+      client.post<{ cancel: boolean }>(`/api/v1/runner/jobs/${job.id}/heartbeat`, { leaseToken: job.leaseToken }, { timeoutMs: 10_000 })
+        .then((r) => { if (r.cancel && !abort.signal.aborted) { reason = "cancelled"; abort.abort(); } })
+        .catch((error: unknown) => {
+          if (error instanceof ServerError && (error.status === 409 || error.status === 404)) {
+            reason = "the server took the job back (lease lost)";
+            abort.abort();
+          }
+        });
+    }, Math.max(200, Math.floor(job.leaseMs / 3)));
+    const secrets = job.secrets;
+    const masker = createMasker(Object.values(secrets).filter((v) => v !== ""));
+    const ctx = { github: p.contexts.github as Record<string, Value>, inputs: p.contexts.inputs as Record<string, Value>, vars: p.contexts.vars as Record<string, Value>, secrets };
+    let conclusion: "success" | "failure" | "cancelled" = "failure";
+    let outputs: Record<string, string> = {};
+    try {
+      const workflowEnv = strRec(interpolate(p.workflowEnv ?? null, { ...ctx, env: {} }));
+      const jobCtx = { ...ctx, needs: p.contexts.needs as Record<string, Value>, matrix: (p.contexts.matrix ?? {}) as Record<string, Value>, strategy: p.contexts.strategy as Record<string, Value>, env: workflowEnv };
+      const env = { ...workflowEnv, ...strRec(interpolate(p.jobEnv ?? null, jobCtx)) };
+      const timeout = Number(interpolate(p.timeoutMinutes ?? 360, jobCtx));
+      const outcome = await runJob({
+        name: p.name, jobId: p.jobId, steps: p.steps as unknown as StepDef[], defaults: p.defaults, env, outputs: p.outputs,
+        timeoutMinutes: Number.isFinite(timeout) && timeout > 0 ? timeout : 360,
+        contexts: {
+          github: { ...ctx.github, workspace, job: p.jobId }, vars: ctx.vars, secrets, needs: jobCtx.needs,
+          matrix: p.contexts.matrix as Record<string, Value> | null, strategy: jobCtx.strategy, inputs: ctx.inputs,
+        },
+        hostEnv: o.hostEnv, workspace, tempDir: join(dir, "tmp"), sourceRepo: job.gitUrl, workspacePrepared: false,
+        sourceAuthHeader: `Authorization: Bearer ${o.token}`, runId: String(p.runId), runNumber: 1,
+        stores: { artifactsDir: join(o.workDir, "artifacts"), cacheDir: o.cacheDir },
+        actionsBaseUrl: o.actionsBaseUrl, actionsCacheDir: o.actionsCacheDir, masker,
+        sink: (e: JobEvent) => shipper.push(e as unknown as Record<string, unknown>), signal: abort.signal,
+      });
+      conclusion = outcome.result;
+      outputs = outcome.outputs;
+      if (conclusion === "failure" && truthy(interpolate(p.continueOnError ?? false, jobCtx))) reason = "failed (continue-on-error)";
+    } catch (error: unknown) {
+      shipper.push({ type: "annotation", job: p.name, step: "Set up job", level: "error", message: masker.mask(error instanceof Error ? error.message : String(error)) });
+      conclusion = "failure";
+    } finally {
+      clearInterval(heartbeat);
+    }
+    await shipper.close();
+    for (let attempt = 0; attempt < 100 && !stopping.signal.aborted; attempt++) {
+      try {
+        await client.post(`/api/v1/runner/jobs/${job.id}/complete`, { leaseToken: job.leaseToken, conclusion, outputs, ...(reason ? { reason } : {}) });
+        break;
+      } catch (error: unknown) {
+        if (error instanceof ServerError && error.status < 500) {
+          o.log("the server refused the job's result", { job: job.id, status: error.status, message: error.message });
+          break;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+      }
+    }
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  async function loop(): Promise<void> {
+    let backoff = 200;
+    while (!stopping.signal.aborted) {
+      let job: Job | null = null;
+      try {
+        const r = await client.post<ClaimResponse>("/api/v1/runner/claim", { runnerId, name: o.name ?? hostname(), labels: o.labels, waitMs: 20_000 }, { timeoutMs: 30_000, signal: stopping.signal });
+        job = r.job;
+        backoff = 200;
+      } catch (error: unknown) {
+        if (stopping.signal.aborted) return;
+        o.log("cannot reach the server", { error: error instanceof Error ? error.message : String(error) });
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 10_000);
+        continue;
+      }
+      if (!job) continue;
+      running++;
+      o.log("job claimed", { job: job.id, name: job.payload.name });
+      try {
+        await runOne(job);
+      } finally {
+        running--;
+      }
+    }
+  }
+
+  return {
+    get running() { return running; },
+    start() {
+      for (let i = 0; i < Math.max(1, o.capacity); i++) loops.push(loop());
+    },
+    async stop() {
+      stopping.abort();
+      await Promise.allSettled(loops);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { join } from "node:path";
+import { createLogger } from "./logger.js";
+import type { Logger } from "./logger.js";
+import { createGit } from "../git/git.js";
+import { createMirrors } from "../git/mirror.js";
+import { openStore } from "../store/open-store.js";
+import { createSecretBox } from "../store/secret-box.js";
+import { ensureBootstrapTokens } from "../store/token-store.js";
+import { extendAllLeases } from "../store/run-store.js";
+import { createBus } from "../ci/bus.js";
+import { createScheduler } from "../ci/scheduler.js";
+import { createGitWatcher } from "../ci/git-watcher.js";
+import { repositoryFullName, triggerPush } from "../ci/trigger-commit.js";
+import type { Value } from "../workflow/expressions.js";
+import { createServer } from "./create-server.js";
+
+export type ControlPlaneOptions = {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  publicUrl?: string;
+  leaseMs?: number;
+  logger?: Logger;
+};
+
+export type ControlPlane = { url: string; adminToken: string; runnerToken: string; close(): Promise<void> };
+
+/** Starts `ferry server`: store, scheduler, git watcher and the HTTP API. */
+export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  const logger = o.logger ?? createLogger(process.env.FERRY_LOG_LEVEL ?? "info");
+  const store = openStore(o.dataDir);
+  const box = createSecretBox({ dataDir: o.dataDir, envKey: process.env.FERRY_SECRET_KEY });
+  const tokens = ensureBootstrapTokens(store, o.dataDir);
+  const leaseMs = o.leaseMs ?? Number(process.env.FERRY_LEASE_MS ?? 30_000);
+  // Runners still working when the server went down get a full lease to reconnect.
+  extendAllLeases(store, Date.now() + leaseMs);
+  const git = createGit();
+  const mirrors = createMirrors({ git, dir: join(o.dataDir, "mirrors") });
+  const bus = createBus();
+  let url = o.publicUrl ?? "";
+  const scheduler = createScheduler({
+    store, bus,
+    githubFor: (run) => {
+      const payload = JSON.parse(run.payload) as Record<string, Value>;
+      const repoUrl = (store.sqlite.prepare("SELECT spec FROM resources WHERE kind = 'Repository' AND name = ?").get(run.repo) as { spec: string } | undefined)?.spec;
+      const full = repositoryFullName(run.repo, repoUrl ? (JSON.parse(repoUrl) as { url: string }).url : "");
+      const r = store.sqlite.prepare("SELECT * FROM runs WHERE id = ?").get(run.id) as { ref: string; sha: string; event: string; actor: string; run_number: number; workflow_name: string };
+      return {
+        event_name: r.event, event: payload, sha: r.sha, ref: r.ref, ref_name: r.ref.replace(/^refs\/(heads|tags)\//, ""),
+        ref_type: r.ref.startsWith("refs/tags/") ? "tag" : "branch", head_ref: "", base_ref: "", repository: full,
+        repository_owner: full.split("/")[0] ?? "", actor: r.actor, triggering_actor: r.actor, run_id: String(run.id),
+        run_number: String(r.run_number), run_attempt: "1", workflow: r.workflow_name, server_url: url, api_url: `${url}/api/v1`,
+        graphql_url: "", retention_days: "90", secret_source: "Actions", action: "", token: "",
+      };
+    },
+  });
+  const watcher = createGitWatcher({
+    store, git, mirrors, log: (msg, f) => logger.warn(f ?? {}, msg),
+    onChange: async (change) => {
+      bus.emit({ type: "commit", repo: change.repo, ref: change.ref, sha: change.after });
+      const ids = await triggerPush({ store, mirrors, scheduler }, change);
+      if (ids.length) logger.info({ repository: change.repo, ref: change.ref, sha: change.after, runs: ids }, "runs created");
+    },
+  });
+  const app = createServer({
+    store, bus, scheduler, mirrors, box, logger, leaseMs, publicUrl: () => url,
+    refreshRepository: (name) => watcher.refresh(name),
+  });
+  const address = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8420 });
+  if (!url) url = address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
+  scheduler.start();
+  watcher.start();
+  logger.info({ url, dataDir: o.dataDir }, "ferry server started");
+  return {
+    url, adminToken: tokens.admin, runnerToken: tokens.runner,
+    async close() {
+      watcher.stop();
+      scheduler.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import Fastify from "fastify";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Mirrors } from "../git/mirror.js";
+import type { Store } from "../store/open-store.js";
+import type { SecretBox } from "../store/secret-box.js";
+import type { Bus } from "../ci/bus.js";
+import type { Scheduler } from "../ci/scheduler.js";
+import { toHttp } from "./errors.js";
+import { createLogFiles } from "./log-files.js";
+import { createMetrics } from "./metrics.js";
+import { registerGitRoutes } from "./routes/git-routes.js";
+import { registerResourceRoutes } from "./routes/resource-routes.js";
+import { registerRunRoutes } from "./routes/run-routes.js";
+import { registerRunnerRoutes } from "./routes/runner-routes.js";
+import { registerSecretRoutes } from "./routes/secret-routes.js";
+import { registerWebhookRoutes } from "./routes/webhook-routes.js";
+import { join } from "node:path";
+
+export type ServerDeps = {
+  store: Store; bus: Bus; scheduler: Scheduler; mirrors: Mirrors; box: SecretBox; logger: Logger;
+  leaseMs: number; publicUrl: () => string; refreshRepository(name: string): Promise<void>;
+};
+
+/** The HTTP API of the control plane. */
+export function createServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 8 << 20 });
+  app.setErrorHandler((error, req, reply) => {
+    const { status, body } = toHttp(error);
+    if (status >= 500) deps.logger.error({ err: error, url: req.url }, "request failed");
+    void reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => { void reply.code(404).send({ error: { code: "not-found", message: `no route ${req.method} ${req.url}` } }); });
+  const logs = createLogFiles(join(deps.store.dataDir, "logs"));
+  const metrics = createMetrics(deps.store);
+  deps.bus.on((e) => {
+    if (e.type === "job-updated" && e.status === "completed") {
+      const j = deps.store.sqlite.prepare("SELECT started_at, completed_at FROM jobs WHERE id = ?").get(e.jobId) as { started_at: string | null; completed_at: string | null } | undefined;
+      if (j?.started_at && j.completed_at) metrics.jobDuration.observe({ conclusion: e.conclusion ?? "unknown" }, (Date.parse(j.completed_at) - Date.parse(j.started_at)) / 1000);
+    }
+  });
+
+  app.get("/healthz", () => ({ status: "ok" }));
+  app.get("/readyz", () => {
+    deps.store.sqlite.prepare("SELECT 1").get();
+    return { status: "ready" };
+  });
+  app.get("/metrics", async (_req, reply) => {
+    void reply.header("content-type", metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  registerResourceRoutes(app, {
+    store: deps.store,
+    onApplied: (kind, name) => { if (kind === "Repository") void deps.refreshRepository(name).catch(() => undefined); },
+  });
+  registerRunRoutes(app, { store: deps.store, bus: deps.bus, scheduler: deps.scheduler, logs });
+  registerRunnerRoutes(app, { store: deps.store, bus: deps.bus, scheduler: deps.scheduler, box: deps.box, logs, leaseMs: deps.leaseMs, publicUrl: () => deps.publicUrl() });
+  registerSecretRoutes(app, { store: deps.store, box: deps.box });
+  registerWebhookRoutes(app, { store: deps.store, box: deps.box, refresh: (name) => deps.refreshRepository(name) });
+  registerGitRoutes(app, { store: deps.store, mirrors: deps.mirrors });
+  return app;
+}

@@ -1,0 +1,103 @@
+import type { FastifyInstance } from "fastify";
+import type { Store } from "../../store/open-store.js";
+import { getJob, getRun, jobsOfRun, listRuns, requestCancel, stepsOfJob } from "../../store/run-store.js";
+import type { JobRow, RunRow } from "../../store/run-store.js";
+import type { Bus } from "../../ci/bus.js";
+import type { Scheduler } from "../../ci/scheduler.js";
+import { requireRole } from "../auth.js";
+import { notFound } from "../errors.js";
+import type { createLogFiles } from "../log-files.js";
+
+const runView = (r: RunRow): Record<string, unknown> => ({
+  id: r.id, repository: r.repo, runNumber: r.run_number, workflow: { file: r.workflow_file, name: r.workflow_name },
+  event: r.event, ref: r.ref, sha: r.sha, actor: r.actor, status: r.status, conclusion: r.conclusion, reason: r.reason,
+  createdAt: r.created_at, startedAt: r.started_at, completedAt: r.completed_at,
+  durationMs: r.started_at && r.completed_at ? Date.parse(r.completed_at) - Date.parse(r.started_at) : null,
+});
+
+const jobView = (j: JobRow): Record<string, unknown> => ({
+  id: j.id, runId: j.run_id, jobId: j.job_id, name: j.name, status: j.status, conclusion: j.conclusion, reason: j.reason,
+  labels: JSON.parse(j.labels) as unknown, runner: j.runner_id, outputs: j.outputs ? JSON.parse(j.outputs) as unknown : {},
+  createdAt: j.created_at, startedAt: j.started_at, completedAt: j.completed_at,
+  durationMs: j.started_at && j.completed_at ? Date.parse(j.completed_at) - Date.parse(j.started_at) : null,
+});
+
+/** Runs: list, show (jobs, steps, annotations), logs (whole or live over SSE), cancel. */
+export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bus: Bus; scheduler: Scheduler; logs: ReturnType<typeof createLogFiles> }): void {
+  const { store, bus, logs } = deps;
+  const view = { preHandler: requireRole(store, "viewer") };
+  const operate = { preHandler: requireRole(store, "operator") };
+
+  app.get<{ Querystring: { repository?: string; status?: string; limit?: string; before?: string } }>("/api/v1/runs", view, async (req) => {
+    const q = req.query;
+    const runs = await listRuns(store, {
+      ...(q.repository ? { repo: q.repository } : {}), ...(q.status ? { status: q.status } : {}),
+      ...(q.limit ? { limit: Number(q.limit) } : {}), ...(q.before ? { before: Number(q.before) } : {}),
+    });
+    return { items: runs.map(runView), next: runs.length ? runs[runs.length - 1]?.id : null };
+  });
+
+  app.get<{ Params: { id: string } }>("/api/v1/runs/:id", view, async (req) => {
+    const run = await getRun(store, Number(req.params.id));
+    if (!run) throw notFound(`no run ${req.params.id}`);
+    const jobs = await jobsOfRun(store, run.id);
+    const withSteps = await Promise.all(jobs.map(async (j) => ({ ...jobView(j), steps: await stepsOfJob(store, j.id) })));
+    const annotations: unknown[] = [];
+    for (const j of jobs) {
+      for await (const r of logs.read(j.id)) if (r.type === "annotation") annotations.push({ jobId: j.id, ...r });
+    }
+    return { ...runView(run), jobs: withSteps, annotations };
+  });
+
+  app.post<{ Params: { id: string } }>("/api/v1/runs/:id/cancel", operate, async (req) => {
+    const id = Number(req.params.id);
+    if (!(await getRun(store, id))) throw notFound(`no run ${id}`);
+    const cancelled = requestCancel(store, id);
+    await deps.scheduler.advance(id);
+    return { cancelled };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { follow?: string; after?: string } }>("/api/v1/jobs/:id/logs", view, async (req, reply) => {
+    const jobId = Number(req.params.id);
+    const job = await getJob(store, jobId);
+    if (!job) throw notFound(`no job ${jobId}`);
+    const follow = req.query.follow === "1" || req.query.follow === "true" || (req.headers.accept ?? "").includes("text/event-stream");
+    let after = Number(req.query.after ?? req.headers["last-event-id"] ?? 0) || 0;
+    if (!follow) {
+      const records = [];
+      for await (const r of logs.read(jobId, after)) records.push(r);
+      return { jobId, status: job.status, records };
+    }
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    const send = (seq: number, data: string): void => {
+      if (seq <= after) return;
+      after = seq;
+      res.write(`id: ${seq}\ndata: ${data}\n\n`);
+    };
+    // Subscribe first, then replay the file: nothing written in between is missed, seq drops duplicates.
+    const pending: Array<{ seq: number; line: string }> = [];
+    let replaying = true;
+    const finish = (): void => {
+      off();
+      res.write("event: end\ndata: {}\n\n");
+      res.end();
+    };
+    const off = bus.on((e) => {
+      if (e.type === "job-log" && e.jobId === jobId) {
+        if (replaying) pending.push(e);
+        else send(e.seq, e.line);
+      } else if (e.type === "job-updated" && e.jobId === jobId && e.status === "completed") {
+        setTimeout(finish, 50);
+      }
+    });
+    req.raw.on("close", off);
+    for await (const r of logs.read(jobId, after)) send(r.seq, JSON.stringify(r));
+    replaying = false;
+    for (const e of pending) send(e.seq, e.line);
+    const now = await getJob(store, jobId);
+    if (now?.status === "completed") finish();
+    return reply;
+  });
+}
