@@ -1,0 +1,123 @@
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { git, makeRepo } from "./helpers.js";
+import { api, removeDir, startFerry, waitFor } from "./server-helpers.js";
+import type { Up } from "./server-helpers.js";
+
+type Run = { id: number; status: string; conclusion: string | null; sha: string; jobs: Array<{ id: number; name: string; status: string; conclusion: string | null; steps: Array<{ name: string; conclusion: string | null }> }> };
+
+const WORKFLOW = `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo "built $(git rev-parse --short HEAD) with \${{ secrets.API_KEY }}"
+  test:
+    needs: build
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "tests passed"
+`;
+
+let up: Up;
+const cleanups: Array<() => void> = [];
+
+beforeAll(async () => {
+  up = await startFerry("up");
+});
+afterAll(async () => {
+  await up.stop();
+  removeDir(up.dataDir);
+  for (const c of cleanups) c();
+});
+
+async function applyRepo(name: string, dir: string, extra = ""): Promise<void> {
+  const yaml = `apiVersion: ferry/v1alpha1\nkind: Repository\nmetadata:\n  name: ${name}\nspec:\n  url: ${dir}\n  pollInterval: 1s\n${extra}`;
+  const r = await api<{ results: Array<{ outcome: string }> }>(up, "POST", "/api/v1/apply", { documents: [{ file: `${name}.yaml`, text: yaml }] });
+  expect(r.status).toBe(200);
+  await waitFor(async () => (await api<{ status?: { ready?: boolean } }>(up, "GET", `/api/v1/resources/repository/${name}`)).body.status?.ready, 10_000, () => `repository ${name} never became ready`);
+}
+
+async function runFor(repo: string, sha: string): Promise<Run> {
+  const id = await waitFor(async () => (await api<{ items: Array<{ id: number; sha: string }> }>(up, "GET", `/api/v1/runs?repository=${repo}`)).body.items.find((r) => r.sha === sha)?.id, 20_000, () => `no run for ${sha}`);
+  return waitFor(async () => {
+    const r = (await api<Run>(up, "GET", `/api/v1/runs/${id}`)).body;
+    return r.status === "completed" ? r : undefined;
+  }, 30_000, () => `run ${id} did not complete`);
+}
+
+async function logText(jobId: number): Promise<string> {
+  const r = await api<{ records: Array<{ type: string; text?: string }> }>(up, "GET", `/api/v1/jobs/${jobId}/logs`);
+  return r.body.records.filter((x) => x.type === "line").map((x) => x.text).join("\n");
+}
+
+describe("ferry up: CI from a watched repository", () => {
+  it("runs a commit found by polling, with needs, checkout from the mirror, masked secrets and its log", async () => {
+    const repo = makeRepo({ "README.md": "hello\n" });
+    cleanups.push(repo.cleanup);
+    await applyRepo("polled", repo.dir);
+    expect((await api(up, "PUT", "/api/v1/repositories/polled/secrets/API_KEY", { value: "k3y-v4lue-9" })).status).toBe(200);
+    const { writeFileSync, mkdirSync } = await import("node:fs");
+    mkdirSync(`${repo.dir}/.github/workflows`, { recursive: true });
+    writeFileSync(`${repo.dir}/.github/workflows/ci.yml`, WORKFLOW);
+    git(repo.dir, "add", "-A");
+    git(repo.dir, "commit", "-q", "-m", "add ci");
+    const sha = git(repo.dir, "rev-parse", "HEAD").trim();
+
+    const run = await runFor("polled", sha);
+    expect(run.conclusion).toBe("success");
+    expect(run.jobs.map((j) => [j.name, j.conclusion])).toEqual([["build", "success"], ["test", "success"]]);
+    const build = run.jobs[0];
+    if (!build) throw new Error("no build job");
+    expect(build.steps.map((s) => s.conclusion)).toEqual(["success", "success"]);
+    const log = await logText(build.id);
+    expect(log).toContain(`built ${sha.slice(0, 7)} with ***`);
+    expect(log).not.toContain("k3y-v4lue-9");
+  });
+
+  it("runs a commit announced by a signed GitHub webhook, and refuses a bad signature and a replay", async () => {
+    const repo = makeRepo({ ".github/workflows/ci.yml": WORKFLOW.replace("with ${{ secrets.API_KEY }}", "") });
+    cleanups.push(repo.cleanup);
+    await api(up, "PUT", "/api/v1/repositories/hooked/secrets/HOOK_SECRET", { value: "s3cret" }).catch(() => undefined);
+    await applyRepo("hooked", repo.dir, "  webhook:\n    secretRef: HOOK_SECRET\n    provider: github\n");
+    // The secret can only be set once the repository exists.
+    expect((await api(up, "PUT", "/api/v1/repositories/hooked/secrets/HOOK_SECRET", { value: "s3cret" })).status).toBe(200);
+    // Slow polling down so that the webhook is what finds the commit.
+    await api(up, "POST", "/api/v1/apply", { documents: [{ file: "hooked.yaml", text: `apiVersion: ferry/v1alpha1\nkind: Repository\nmetadata:\n  name: hooked\nspec:\n  url: ${repo.dir}\n  pollInterval: 1h\n  webhook:\n    secretRef: HOOK_SECRET\n    provider: github\n` }] });
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(`${repo.dir}/CHANGE`, "x\n");
+    git(repo.dir, "add", "-A");
+    git(repo.dir, "commit", "-q", "-m", "change");
+    const sha = git(repo.dir, "rev-parse", "HEAD").trim();
+    const body = JSON.stringify({ ref: "refs/heads/main", before: "0".repeat(40), after: sha, repository: { full_name: "acme/hooked" }, pusher: { name: "dev" } });
+    const sign = (secret: string): string => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+    const headers = (sig: string, id: string): Record<string, string> => ({ "x-github-event": "push", "x-github-delivery": id, "x-hub-signature-256": sig, authorization: "" });
+
+    const bad = await fetch(`${up.url}/webhooks/hooked`, { method: "POST", headers: { ...headers(sign("wrong"), "d-0"), "content-type": "application/json" }, body });
+    expect(bad.status).toBe(401);
+    const good = await fetch(`${up.url}/webhooks/hooked`, { method: "POST", headers: { ...headers(sign("s3cret"), "d-1"), "content-type": "application/json" }, body });
+    expect(good.status).toBe(202);
+    const replay = await fetch(`${up.url}/webhooks/hooked`, { method: "POST", headers: { ...headers(sign("s3cret"), "d-1"), "content-type": "application/json" }, body });
+    expect(replay.status).toBe(200);
+    expect(((await replay.json()) as { status: string }).status).toBe("duplicate");
+
+    const run = await runFor("hooked", sha);
+    expect(run.conclusion).toBe("success");
+    expect(await logText(run.jobs[1]?.id ?? 0)).toContain("tests passed");
+  });
+
+  it("answers 401 without a token, except for health checks", async () => {
+    expect((await fetch(`${up.url}/api/v1/runs`)).status).toBe(401);
+    expect((await fetch(`${up.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${up.url}/api/v1/runs`, { headers: { authorization: "Bearer ferry_nope" } })).status).toBe(401);
+  });
+
+  it("rejects an invalid Repository as a whole, naming file, line and field, and applies nothing", async () => {
+    const text = "apiVersion: ferry/v1alpha1\nkind: Repository\nmetadata:\n  name: ok-one\nspec:\n  url: /tmp/x\n---\napiVersion: ferry/v1alpha1\nkind: Repository\nmetadata:\n  name: bad\nspec:\n  url: /tmp/y\n  pollInterval: soon\n";
+    const r = await api<{ error: { details: Array<{ file: string; line: number; path: string }> } }>(up, "POST", "/api/v1/apply", { documents: [{ file: "repos.yaml", text }] });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details[0]).toMatchObject({ file: "repos.yaml", line: 14, path: "spec.pollInterval" });
+    expect((await api(up, "GET", "/api/v1/resources/repository/ok-one")).status).toBe(404);
+  });
+});
