@@ -8,6 +8,7 @@ import type { Store } from "../store/open-store.js";
 import { createFailedRun, createRun } from "../store/run-store.js";
 import { appendEvent } from "../store/event-log.js";
 import type { Scheduler } from "./scheduler.js";
+import type { Bus } from "./bus.js";
 
 export const WORKFLOW_DIRS = [".ferry/workflows", ".gitea/workflows", ".github/workflows"] as const;
 const ZERO = "0".repeat(40);
@@ -25,7 +26,7 @@ export function repositoryFullName(repo: string, url: string): string {
  * rules against a GitHub-shaped push payload, and create a run for each workflow it triggers.
  * An invalid workflow becomes a failed run that says why, as on GitHub.
  */
-export async function triggerPush(deps: { store: Store; mirrors: Mirrors; scheduler: Scheduler }, change: RefChange): Promise<number[]> {
+export async function triggerPush(deps: { store: Store; mirrors: Mirrors; scheduler: Scheduler; bus?: Bus }, change: RefChange): Promise<number[]> {
   const { store, mirrors } = deps;
   const files = await workflowFiles(mirrors, change.repo, change.after);
   if (files.length === 0) return [];
@@ -56,12 +57,14 @@ export async function triggerPush(deps: { store: Store; mirrors: Mirrors; schedu
       if (!decision.triggered) continue;
       const id = createRun(store, { ...base, workflowName: wf.name ?? file, jobIds: wf.jobs.map((j) => j.id) });
       runIds.push(id);
+      deps.bus?.emit({ type: "run-updated", runId: id, status: "queued" });
       await appendEvent(store, { actor: change.actor, action: "run.created", kind: "WorkflowRun", name: String(id), data: { repository: change.repo, workflow: file, ref: change.ref, sha: change.after } });
       await deps.scheduler.advance(id);
     } catch (error: unknown) {
       if (!(error instanceof InputError)) throw error;
       const id = createFailedRun(store, base, `invalid workflow: ${error.message}`);
       runIds.push(id);
+      deps.bus?.emit({ type: "run-updated", runId: id, status: "completed", conclusion: "failure" });
     }
   }
   return runIds;

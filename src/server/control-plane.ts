@@ -13,6 +13,7 @@ import { createGitWatcher } from "../ci/git-watcher.js";
 import { repositoryFullName, triggerPush } from "../ci/trigger-commit.js";
 import type { Value } from "../workflow/expressions.js";
 import { createServer } from "./create-server.js";
+import { startStatusReporting } from "../ci/status-reporter.js";
 
 export type ControlPlaneOptions = {
   dataDir: string;
@@ -58,7 +59,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     store, git, mirrors, log: (msg, f) => logger.warn(f ?? {}, msg),
     onChange: async (change) => {
       bus.emit({ type: "commit", repo: change.repo, ref: change.ref, sha: change.after });
-      const ids = await triggerPush({ store, mirrors, scheduler }, change);
+      const ids = await triggerPush({ store, mirrors, scheduler, bus }, change);
       if (ids.length) logger.info({ repository: change.repo, ref: change.ref, sha: change.after, runs: ids }, "runs created");
     },
   });
@@ -68,6 +69,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   });
   const address = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8420 });
   if (!url) url = address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
+  const stopReporting = startStatusReporting({ store, box, bus, publicUrl: () => url, log: (msg, f) => logger.warn(f ?? {}, msg) });
   scheduler.start();
   watcher.start();
   logger.info({ url, dataDir: o.dataDir }, "ferry server started");
@@ -76,6 +78,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     async close() {
       watcher.stop();
       scheduler.stop();
+      stopReporting();
       await app.close();
       await store.close();
     },

@@ -107,6 +107,45 @@ describe("ferry up: CI from a watched repository", () => {
     expect(await logText(run.jobs[1]?.id ?? 0)).toContain("tests passed");
   });
 
+  it("posts the run's commit status to GitHub as its API documents, and shows it on the API", async () => {
+    const seen: Array<{ path: string; auth: string | undefined; version: string | undefined; body: { state: string; context: string } }> = [];
+    const { createServer } = await import("node:http");
+    const forge = createServer((req, res) => {
+      let data = "";
+      req.on("data", (c: Buffer) => { data += c.toString(); });
+      req.on("end", () => {
+        seen.push({ path: `${req.method ?? ""} ${req.url ?? ""}`, auth: req.headers.authorization, version: req.headers["x-github-api-version"] as string | undefined, body: JSON.parse(data) as { state: string; context: string } });
+        res.writeHead(201, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((r) => forge.listen(0, "127.0.0.1", r));
+    const port = (forge.address() as { port: number }).port;
+    try {
+      const repo = makeRepo({ ".github/workflows/ci.yml": "name: ci\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n" });
+      cleanups.push(repo.cleanup);
+      await applyRepo("reported", repo.dir, `  statusReporting:\n    provider: github\n    apiUrl: http://127.0.0.1:${port}\n    tokenRef: FORGE_TOKEN\n    owner: acme\n    repo: app\n`);
+      expect((await api(up, "PUT", "/api/v1/repositories/reported/secrets/FORGE_TOKEN", { value: "ghp_test_token" })).status).toBe(200);
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(`${repo.dir}/X`, "1\n");
+      git(repo.dir, "add", "-A");
+      git(repo.dir, "commit", "-q", "-m", "x");
+      const sha = git(repo.dir, "rev-parse", "HEAD").trim();
+      await runFor("reported", sha);
+      await waitFor(() => seen.some((x) => x.body.state === "success"), 10_000, () => `no success status posted: ${JSON.stringify(seen)}`);
+      for (const x of seen) {
+        expect(x.path).toBe(`POST /repos/acme/app/statuses/${sha}`);
+        expect(x.auth).toBe("Bearer ghp_test_token");
+        expect(x.version).toBe("2022-11-28");
+        expect(x.body.context).toBe("ferry/ci");
+      }
+      expect(seen.map((x) => x.body.state)).toContain("pending");
+      const combined = await api<{ state: string }>(up, "GET", `/api/v1/repositories/reported/commits/${sha}/status`);
+      expect(combined.body.state).toBe("success");
+    } finally {
+      forge.close();
+    }
+  });
+
   it("answers 401 without a token, except for health checks", async () => {
     expect((await fetch(`${up.url}/api/v1/runs`)).status).toBe(401);
     expect((await fetch(`${up.url}/healthz`)).status).toBe(200);

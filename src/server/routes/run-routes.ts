@@ -5,6 +5,7 @@ import type { JobRow, RunRow } from "../../store/run-store.js";
 import type { Bus } from "../../ci/bus.js";
 import type { Scheduler } from "../../ci/scheduler.js";
 import { requireRole } from "../auth.js";
+import { runStatusState } from "../../ci/status-reporter.js";
 import { notFound } from "../errors.js";
 import type { createLogFiles } from "../log-files.js";
 
@@ -47,6 +48,15 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
       for await (const r of logs.read(j.id)) if (r.type === "annotation") annotations.push({ jobId: j.id, ...r });
     }
     return { ...runView(run), jobs: withSteps, annotations };
+  });
+
+  // The combined commit status of a commit: one entry per run, the forge's vocabulary.
+  app.get<{ Params: { repo: string; sha: string } }>("/api/v1/repositories/:repo/commits/:sha/status", view, async (req) => {
+    const runs = await store.db.selectFrom("runs").selectAll().where("repo", "=", req.params.repo).where("sha", "=", req.params.sha).orderBy("id").execute();
+    const statuses = runs.map((r) => ({ context: `ferry/${r.workflow_name}`, state: runStatusState(r.status, r.conclusion), runId: r.id, description: r.reason ?? r.conclusion ?? r.status }));
+    const states = statuses.map((s) => s.state);
+    const state = states.length === 0 ? "pending" : states.includes("failure") || states.includes("error") ? "failure" : states.includes("pending") ? "pending" : "success";
+    return { sha: req.params.sha, state, statuses };
   });
 
   app.post<{ Params: { id: string } }>("/api/v1/runs/:id/cancel", operate, async (req) => {
