@@ -144,6 +144,21 @@ export function registerClientCommands(program: Command, write: Write): void {
       }
     });
 
+  withServer(program.command("dispatch"))
+    .description("run a workflow that has on.workflow_dispatch")
+    .argument("<repository>").argument("<workflow>", "file name, e.g. deploy.yml")
+    .option("--ref <ref>", "branch or tag", "main")
+    .option("--input <k=v>", "an input; repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .action(async (repo: string, workflow: string, o: { ref: string; input: string[] }, cmd: Command) => {
+      const inputs = Object.fromEntries(o.input.map((kv) => {
+        const i = kv.indexOf("=");
+        if (i <= 0) throw new InputError([{ file: "--input", message: `expected name=value, got "${kv}"` }]);
+        return [kv.slice(0, i), kv.slice(i + 1)];
+      }));
+      const r = await (await client(cmd)).request<{ runId: number }>("POST", `/api/v1/repositories/${encodeURIComponent(repo)}/workflows/${encodeURIComponent(workflow)}/dispatches`, { ref: o.ref, inputs });
+      write(`run ${r.runId} queued\n`);
+    });
+
   const secret = program.command("secret").description("repository secrets (values are write-only)");
   withServer(secret.command("set")).argument("<repository>").argument("<name>")
     .description("set a secret from standard input (or --value)")

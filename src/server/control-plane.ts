@@ -14,6 +14,7 @@ import { repositoryFullName, triggerPush } from "../ci/trigger-commit.js";
 import type { Value } from "../workflow/expressions.js";
 import { createServer } from "./create-server.js";
 import { startStatusReporting } from "../ci/status-reporter.js";
+import { startSchedules } from "../ci/schedules.js";
 
 export type ControlPlaneOptions = {
   dataDir: string;
@@ -70,6 +71,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const address = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8420 });
   if (!url) url = address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
   const stopReporting = startStatusReporting({ store, box, bus, publicUrl: () => url, log: (msg, f) => logger.warn(f ?? {}, msg) });
+  const stopSchedules = startSchedules({ store, mirrors, scheduler, bus, log: (msg, f) => logger.warn(f ?? {}, msg) });
   scheduler.start();
   watcher.start();
   logger.info({ url, dataDir: o.dataDir }, "ferry server started");
@@ -79,6 +81,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       watcher.stop();
       scheduler.stop();
       stopReporting();
+      stopSchedules();
       await app.close();
       await store.close();
     },

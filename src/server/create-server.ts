@@ -10,6 +10,7 @@ import { toHttp } from "./errors.js";
 import { createLogFiles } from "./log-files.js";
 import { createMetrics } from "./metrics.js";
 import { registerGitRoutes } from "./routes/git-routes.js";
+import { registerDispatchRoutes } from "./routes/dispatch-routes.js";
 import { registerResourceRoutes } from "./routes/resource-routes.js";
 import { registerRunRoutes } from "./routes/run-routes.js";
 import { registerRunnerRoutes } from "./routes/runner-routes.js";
@@ -58,5 +59,6 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   registerSecretRoutes(app, { store: deps.store, box: deps.box });
   registerWebhookRoutes(app, { store: deps.store, box: deps.box, refresh: (name) => deps.refreshRepository(name) });
   registerGitRoutes(app, { store: deps.store, mirrors: deps.mirrors });
+  registerDispatchRoutes(app, { store: deps.store, mirrors: deps.mirrors, scheduler: deps.scheduler, bus: deps.bus });
   return app;
 }

@@ -148,6 +148,9 @@ function toModel(source: YamlSource, file: string, absPath: string): WorkflowDef
       outputs: (isRec(call?.outputs) ? call.outputs : {}) as Record<string, { value?: unknown }>,
     },
     dispatchInputs: on.workflow_dispatch === undefined ? undefined : inputDefs(on.workflow_dispatch?.inputs),
+    schedules: isRec(root.on) && Array.isArray(root.on.schedule)
+      ? (root.on.schedule as unknown[]).flatMap((e) => (isRec(e) && typeof e.cron === "string" ? [e.cron] : []))
+      : [],
   };
 }
 

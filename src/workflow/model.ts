@@ -56,4 +56,6 @@ export type WorkflowDef = {
   /** `on.workflow_call` pieces, for reusable workflows. */
   call?: { inputs: Record<string, InputDef>; secrets: Record<string, { required?: boolean }>; outputs: Record<string, { value?: unknown }> } | undefined;
   dispatchInputs?: Record<string, InputDef> | undefined;
+  /** `on.schedule[].cron` expressions. */
+  schedules: string[];
 };

@@ -146,6 +146,27 @@ describe("ferry up: CI from a watched repository", () => {
     }
   });
 
+  it("dispatches a workflow with typed inputs through the API and the CLI, and refuses a missing required input", async () => {
+    const repo = makeRepo({
+      ".github/workflows/deploy.yml": "on:\n  workflow_dispatch:\n    inputs:\n      target:\n        required: true\n      dry:\n        type: boolean\n        default: false\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"deploying to ${{ inputs.target }} dry=${{ inputs.dry }} via ${{ github.event_name }}\"\n",
+    });
+    cleanups.push(repo.cleanup);
+    await applyRepo("dispatched", repo.dir);
+    const missing = await api<{ error: { message: string } }>(up, "POST", "/api/v1/repositories/dispatched/workflows/deploy.yml/dispatches", { ref: "main", inputs: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain("target");
+    const { ferry } = await import("./helpers.js");
+    const cli = await ferry(repo.dir, ["dispatch", "dispatched", "deploy.yml", "--ref", "main", "--input", "target=staging", "--input", "dry=true", "--server", up.url, "--token", up.token]);
+    expect(cli.code).toBe(0);
+    const runId = Number(/run (\d+) queued/.exec(cli.out)?.[1]);
+    const run = await waitFor(async () => {
+      const r = (await api<Run>(up, "GET", `/api/v1/runs/${runId}`)).body;
+      return r.status === "completed" ? r : undefined;
+    }, 30_000, () => "dispatched run did not complete");
+    expect(run.conclusion).toBe("success");
+    expect(await logText(run.jobs[0]?.id ?? 0)).toContain("deploying to staging dry=true via workflow_dispatch");
+  });
+
   it("answers 401 without a token, except for health checks", async () => {
     expect((await fetch(`${up.url}/api/v1/runs`)).status).toBe(401);
     expect((await fetch(`${up.url}/healthz`)).status).toBe(200);

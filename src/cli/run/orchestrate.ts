@@ -5,7 +5,7 @@ import type { Contexts, ExtraFunction, Value } from "../../workflow/expressions.
 import { conditionOf, interpolate, interpolateString } from "../../workflow/template.js";
 import { ancestorsOf, combineResults, decideJob, jobStatusFunctions, needsContext } from "../../workflow/job-plan.js";
 import type { Combination } from "../../workflow/matrix.js";
-import type { InputDef, JobDef, WorkflowDef } from "../../workflow/model.js";
+import type { JobDef, WorkflowDef } from "../../workflow/model.js";
 import { loadWorkflow } from "../../workflow/load.js";
 import { parseUses } from "../../workflow/uses.js";
 import { InputError } from "../../workflow/errors.js";
@@ -16,6 +16,7 @@ import type { Masker } from "../../runner/masker.js";
 import type { LocalStores } from "../../runner/builtin/types.js";
 import { which } from "../../runner/shells.js";
 import { createSemaphore } from "./semaphore.js";
+import { resolveInputs } from "../../workflow/inputs.js";
 import type { createConcurrencyGroups } from "./concurrency.js";
 
 export type JobSummary = { id: string; name: string; result: JobResult; durationMs: number };
@@ -50,25 +51,7 @@ type JobState = { result: JobResult; outputs: Record<string, string> };
 const rec = (v: Value | undefined): Record<string, Value> => (v && typeof v === "object" && !Array.isArray(v) ? v : {});
 const strRec = (v: Value | undefined): Record<string, string> => Object.fromEntries(Object.entries(rec(v)).map(([k, x]) => [k, stringify(x)]));
 
-/** Coerces input values to their declared types and applies defaults. */
-export function resolveInputs(defs: Record<string, InputDef>, given: Record<string, Value>, contexts: Contexts, where: string, warn: (m: string) => void): Record<string, Value> {
-  const out: Record<string, Value> = {};
-  for (const [name, def] of Object.entries(defs)) {
-    let v: Value | undefined = Object.entries(given).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
-    if (v === undefined && def.default !== undefined) v = interpolate(def.default, contexts);
-    if (v === undefined) {
-      if (def.required) warn(`${where}: required input "${name}" was not given`);
-      v = def.type === "boolean" ? false : def.type === "number" ? null : "";
-      if (def.type === "number") continue;
-    }
-    if (def.type === "boolean") out[name] = typeof v === "boolean" ? v : stringify(v).toLowerCase() === "true";
-    else if (def.type === "number") out[name] = typeof v === "number" ? v : Number(stringify(v));
-    else out[name] = typeof v === "string" ? v : stringify(v);
-  }
-  for (const [k, v] of Object.entries(given)) if (!Object.keys(out).some((n) => n.toLowerCase() === k.toLowerCase()) && !Object.keys(defs).length) out[k] = v;
-  return out;
-}
-
+export { resolveInputs } from "../../workflow/inputs.js";
 
 /** Runs a workflow's jobs as a DAG: parallel where `needs` allows, matrices expanded, skips propagated. */
 export async function runWorkflow(
