@@ -104,6 +104,11 @@ export function registerClientCommands(program: Command, write: Write): void {
       }
       for (const a of r.annotations) write(`  ${a.level}: ${a.message}\n`);
     });
+  withServer(runs.command("rerun")).argument("<id>").description("re-run the failed jobs of a run (and what needs them)")
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const r = await (await client(cmd)).request<{ runId: number }>("POST", `/api/v1/runs/${encodeURIComponent(id)}/rerun-failed`);
+      write(`run ${r.runId} queued (re-run of ${id})\n`);
+    });
   withServer(runs.command("cancel")).argument("<id>").description("cancel a run")
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const r = await (await client(cmd)).request<{ cancelled: boolean }>("POST", `/api/v1/runs/${encodeURIComponent(id)}/cancel`);

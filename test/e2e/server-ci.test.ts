@@ -167,6 +167,31 @@ describe("ferry up: CI from a watched repository", () => {
     expect(await logText(run.jobs[0]?.id ?? 0)).toContain("deploying to staging dry=true via workflow_dispatch");
   });
 
+  it("re-runs only the failed jobs and what needs them, keeping the jobs that succeeded", async () => {
+    const repo = makeRepo({ "README.md": "x\n" });
+    cleanups.push(repo.cleanup);
+    await applyRepo("rerun", repo.dir);
+    const { writeFileSync, mkdirSync } = await import("node:fs");
+    mkdirSync(`${repo.dir}/.github/workflows`, { recursive: true });
+    writeFileSync(`${repo.dir}/.github/workflows/ci.yml`, "on: push\njobs:\n  first:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo first\n  flaky:\n    needs: first\n    runs-on: ubuntu-latest\n    steps:\n      - run: test \"${{ vars.PASS }}\" = yes\n  last:\n    needs: flaky\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo last\n");
+    git(repo.dir, "add", "-A");
+    git(repo.dir, "commit", "-q", "-m", "ci");
+    const sha = git(repo.dir, "rev-parse", "HEAD").trim();
+    const first = await runFor("rerun", sha);
+    expect(first.conclusion).toBe("failure");
+    expect(first.jobs.map((j) => [j.name, j.conclusion])).toEqual([["first", "success"], ["flaky", "failure"]]);
+    expect((await api(up, "PUT", "/api/v1/repositories/rerun/variables/PASS", { value: "yes" })).status).toBe(200);
+    const again = await api<{ runId: number }>(up, "POST", `/api/v1/runs/${first.id}/rerun-failed`);
+    expect(again.status).toBe(201);
+    const second = await waitFor(async () => {
+      const r = (await api<Run & { jobs: Array<{ reason: string | null }> }>(up, "GET", `/api/v1/runs/${again.body.runId}`)).body;
+      return r.status === "completed" ? r : undefined;
+    }, 30_000, () => "re-run did not complete");
+    expect(second.conclusion).toBe("success");
+    expect(second.jobs.map((j) => [j.name, j.conclusion])).toEqual([["first", "success"], ["flaky", "success"], ["last", "success"]]);
+    expect((second.jobs[0] as { reason?: string | null }).reason).toBe(`kept from run ${first.id}`);
+  });
+
   it("answers 401 without a token, except for health checks", async () => {
     expect((await fetch(`${up.url}/api/v1/runs`)).status).toBe(401);
     expect((await fetch(`${up.url}/healthz`)).status).toBe(200);

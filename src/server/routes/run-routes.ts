@@ -6,6 +6,8 @@ import type { Bus } from "../../ci/bus.js";
 import type { Scheduler } from "../../ci/scheduler.js";
 import { requireRole } from "../auth.js";
 import { runStatusState } from "../../ci/status-reporter.js";
+import { rerunFailedJobs } from "../../ci/rerun.js";
+import { appendEvent } from "../../store/event-log.js";
 import { notFound } from "../errors.js";
 import type { createLogFiles } from "../log-files.js";
 
@@ -65,6 +67,12 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
     const cancelled = requestCancel(store, id);
     await deps.scheduler.advance(id);
     return { cancelled };
+  });
+
+  app.post<{ Params: { id: string } }>("/api/v1/runs/:id/rerun-failed", operate, async (req, reply) => {
+    const runId = await rerunFailedJobs(deps, Number(req.params.id), req.principal?.name ?? "unknown");
+    await appendEvent(store, { actor: req.principal?.name ?? "unknown", action: "run.rerun", kind: "WorkflowRun", name: req.params.id, data: { newRun: runId } });
+    return reply.code(201).send({ runId });
   });
 
   app.get<{ Params: { id: string }; Querystring: { follow?: string; after?: string } }>("/api/v1/jobs/:id/logs", view, async (req, reply) => {
