@@ -15,6 +15,7 @@ import type { Value } from "../workflow/expressions.js";
 import { createServer } from "./create-server.js";
 import { startStatusReporting } from "../ci/status-reporter.js";
 import { startSchedules } from "../ci/schedules.js";
+import { triggerPullRequest } from "../ci/trigger-pull-request.js";
 
 export type ControlPlaneOptions = {
   dataDir: string;
@@ -24,6 +25,14 @@ export type ControlPlaneOptions = {
   leaseMs?: number;
   logger?: Logger;
 };
+
+/** `github.head_ref` / `base_ref`: the branches of a pull request event, "" otherwise. */
+function prSide(payload: Record<string, Value>, side: "head" | "base"): string {
+  const pr = payload.pull_request;
+  const s = pr && typeof pr === "object" && !Array.isArray(pr) ? pr[side] : undefined;
+  const ref = s && typeof s === "object" && !Array.isArray(s) ? s.ref : undefined;
+  return typeof ref === "string" ? ref : "";
+}
 
 export type ControlPlane = { url: string; adminToken: string; runnerToken: string; close(): Promise<void> };
 
@@ -49,7 +58,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       const r = store.sqlite.prepare("SELECT * FROM runs WHERE id = ?").get(run.id) as { ref: string; sha: string; event: string; actor: string; run_number: number; workflow_name: string };
       return {
         event_name: r.event, event: payload, sha: r.sha, ref: r.ref, ref_name: r.ref.replace(/^refs\/(heads|tags)\//, ""),
-        ref_type: r.ref.startsWith("refs/tags/") ? "tag" : "branch", head_ref: "", base_ref: "", repository: full,
+        ref_type: r.ref.startsWith("refs/tags/") ? "tag" : "branch", head_ref: prSide(payload, "head"), base_ref: prSide(payload, "base"), repository: full,
         repository_owner: full.split("/")[0] ?? "", actor: r.actor, triggering_actor: r.actor, run_id: String(run.id),
         run_number: String(r.run_number), run_attempt: "1", workflow: r.workflow_name, server_url: url, api_url: `${url}/api/v1`,
         graphql_url: "", retention_days: "90", secret_source: "Actions", action: "", token: "",
@@ -67,6 +76,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const app = createServer({
     store, bus, scheduler, mirrors, box, logger, leaseMs, publicUrl: () => url,
     refreshRepository: (name) => watcher.refresh(name),
+    pullRequest: async (change) => {
+      try {
+        const ids = await triggerPullRequest({ store, mirrors, git, scheduler, bus }, change);
+        if (ids.length) logger.info({ repository: change.repo, pullRequest: change.number, runs: ids }, "runs created");
+      } catch (error: unknown) {
+        logger.warn({ repository: change.repo, pullRequest: change.number, err: error }, "cannot run the pull request's workflows");
+      }
+    },
   });
   const address = await app.listen({ host: o.host ?? "127.0.0.1", port: o.port ?? 8420 });
   if (!url) url = address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");

@@ -17,10 +17,12 @@ import { registerRunnerRoutes } from "./routes/runner-routes.js";
 import { registerSecretRoutes } from "./routes/secret-routes.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 import { join } from "node:path";
+import type { PullRequestChange } from "../ci/trigger-pull-request.js";
 
 export type ServerDeps = {
   store: Store; bus: Bus; scheduler: Scheduler; mirrors: Mirrors; box: SecretBox; logger: Logger;
   leaseMs: number; publicUrl: () => string; refreshRepository(name: string): Promise<void>;
+  pullRequest(change: PullRequestChange): Promise<unknown>;
 };
 
 /** The HTTP API of the control plane. */
@@ -57,7 +59,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   registerRunRoutes(app, { store: deps.store, bus: deps.bus, scheduler: deps.scheduler, logs });
   registerRunnerRoutes(app, { store: deps.store, bus: deps.bus, scheduler: deps.scheduler, box: deps.box, logs, leaseMs: deps.leaseMs, publicUrl: () => deps.publicUrl() });
   registerSecretRoutes(app, { store: deps.store, box: deps.box });
-  registerWebhookRoutes(app, { store: deps.store, box: deps.box, refresh: (name) => deps.refreshRepository(name) });
+  registerWebhookRoutes(app, { store: deps.store, box: deps.box, refresh: (name) => deps.refreshRepository(name), pullRequest: (c) => deps.pullRequest(c) });
   registerGitRoutes(app, { store: deps.store, mirrors: deps.mirrors });
   registerDispatchRoutes(app, { store: deps.store, mirrors: deps.mirrors, scheduler: deps.scheduler, bus: deps.bus });
   return app;

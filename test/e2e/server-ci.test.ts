@@ -192,6 +192,31 @@ describe("ferry up: CI from a watched repository", () => {
     expect((second.jobs[0] as { reason?: string | null }).reason).toBe(`kept from run ${first.id}`);
   });
 
+  it("runs pull_request workflows from a signed pull request webhook, at the head commit", async () => {
+    const repo = makeRepo({ ".github/workflows/pr.yml": "on:\n  pull_request:\n    branches: [main]\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n          echo \"checking ${{ github.head_ref }} into ${{ github.base_ref }}: $(cat FEATURE)\"\n" });
+    cleanups.push(repo.cleanup);
+    await applyRepo("prs", repo.dir, "  webhook:\n    secretRef: PR_HOOK\n");
+    expect((await api(up, "PUT", "/api/v1/repositories/prs/secrets/PR_HOOK", { value: "pr-s3cret" })).status).toBe(200);
+    git(repo.dir, "checkout", "-q", "-b", "feature");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(`${repo.dir}/FEATURE`, "new button\n");
+    git(repo.dir, "add", "-A");
+    git(repo.dir, "commit", "-q", "-m", "feature");
+    const head = git(repo.dir, "rev-parse", "HEAD").trim();
+    git(repo.dir, "checkout", "-q", "main");
+    const body = JSON.stringify({
+      action: "opened", number: 7,
+      pull_request: { number: 7, title: "Add a button", head: { ref: "feature", sha: head }, base: { ref: "main", sha: git(repo.dir, "rev-parse", "main").trim() }, user: { login: "dev" } },
+      repository: { full_name: "acme/prs" }, sender: { login: "dev" },
+    });
+    const sig = `sha256=${createHmac("sha256", "pr-s3cret").update(body).digest("hex")}`;
+    const res = await fetch(`${up.url}/webhooks/prs`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "pr-1", "x-hub-signature-256": sig }, body });
+    expect(res.status).toBe(202);
+    const run = await runFor("prs", head);
+    expect(run.conclusion).toBe("success");
+    expect(await logText(run.jobs[0]?.id ?? 0)).toContain("checking feature into main: new button");
+  });
+
   it("answers 401 without a token, except for health checks", async () => {
     expect((await fetch(`${up.url}/api/v1/runs`)).status).toBe(401);
     expect((await fetch(`${up.url}/healthz`)).status).toBe(200);

@@ -6,6 +6,7 @@ import { getResource } from "../../store/resource-store.js";
 import { secretValues } from "../../store/secret-store.js";
 import type { SecretBox } from "../../store/secret-box.js";
 import { HttpError, badRequest, notFound, unauthorized } from "../errors.js";
+import type { PullRequestChange } from "../../ci/trigger-pull-request.js";
 
 export const WEBHOOK_BODY_LIMIT = 5 << 20;
 
@@ -14,7 +15,10 @@ export const WEBHOOK_BODY_LIMIT = 5 << 20;
  * way its forge signs it (before anything else is done with it), processed once per delivery id,
  * and then the repository is polled at once, so what runs is what the remote really has.
  */
-export function registerWebhookRoutes(app: FastifyInstance, deps: { store: Store; box: SecretBox; refresh(repo: string): Promise<void> }): void {
+export function registerWebhookRoutes(app: FastifyInstance, deps: {
+  store: Store; box: SecretBox; refresh(repo: string): Promise<void>;
+  pullRequest(change: PullRequestChange): Promise<unknown>;
+}): void {
   const { store } = deps;
   app.register((scope, _opts, done) => {
     scope.removeAllContentTypeParsers();
@@ -43,7 +47,15 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: { store: Store
         void deps.refresh(req.params.name).catch(() => undefined);
         return reply.code(202).send({ status: "accepted", event: "push" });
       }
-      return reply.code(202).send({ status: "ignored", event: parsed.event.kind });
+      const ev = parsed.event;
+      if (ev.kind === "pull_request") {
+        void deps.pullRequest({
+          repo: req.params.name, url: String(repo.spec.url), provider: provider.id, action: ev.action, number: ev.number,
+          headSha: ev.headSha, baseRef: ev.baseRef, payload: ev.payload,
+        }).catch(() => undefined);
+        return reply.code(202).send({ status: "accepted", event: "pull_request" });
+      }
+      return reply.code(202).send({ status: "ignored", event: ev.kind });
     });
     done();
   });
