@@ -67,9 +67,18 @@ export type Claim = { job: JobRow; leaseToken: string; leaseExpiresAt: number };
  */
 export function claimJob(store: Store, runner: { id: string; labels: readonly string[] }, leaseMs: number): Claim | undefined {
   const have = new Set(runner.labels.map((l) => l.toLowerCase()));
+  // IMMEDIATE: the write lock is taken before the read, so a claim from another connection
+  // (another process on the same file) waits (busy_timeout) instead of failing with SQLITE_BUSY.
   return store.sqlite.transaction(() => {
-    const candidates = store.sqlite.prepare("SELECT * FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 200").all() as JobRow[];
-    const job = candidates.find((j) => (JSON.parse(j.labels) as string[]).every((l) => have.has(l.toLowerCase())));
+    // Every queued job is considered, oldest first: older jobs this runner cannot run (any number
+    // of them) must not hide one it can.
+    let job: JobRow | undefined;
+    for (const j of store.sqlite.prepare("SELECT * FROM jobs WHERE status = 'queued' ORDER BY id").iterate() as IterableIterator<JobRow>) {
+      if ((JSON.parse(j.labels) as string[]).every((l) => have.has(l.toLowerCase()))) {
+        job = j;
+        break;
+      }
+    }
     if (!job) return undefined;
     const leaseToken = randomBytes(16).toString("hex");
     const leaseExpiresAt = Date.now() + leaseMs;
@@ -78,7 +87,7 @@ export function claimJob(store: Store, runner: { id: string; labels: readonly st
       .run(runner.id, leaseToken, leaseExpiresAt, started, job.id);
     store.sqlite.prepare("UPDATE runs SET status = 'in_progress', started_at = COALESCE(started_at, ?) WHERE id = ? AND status = 'queued'").run(started, job.run_id);
     return { job: { ...job, status: "in_progress", runner_id: runner.id, lease_token: leaseToken, lease_expires_at: leaseExpiresAt, started_at: started }, leaseToken, leaseExpiresAt };
-  })();
+  }).immediate();
 }
 
 export class LeaseLostError extends Error {
