@@ -28,11 +28,14 @@ export function repositoryFullName(repo: string, url: string): string {
  */
 export async function triggerPush(deps: { store: Store; mirrors: Mirrors; scheduler: Scheduler; bus?: Bus }, change: RefChange): Promise<number[]> {
   const { store, mirrors } = deps;
-  const files = await workflowFiles(mirrors, change.repo, change.after);
+  // Independent git reads run side by side: they are most of the time from a push to a run.
+  const [files, head, changed] = await Promise.all([
+    workflowFiles(mirrors, change.repo, change.after),
+    mirrors.commit(change.repo, change.after),
+    mirrors.changedFiles(change.repo, change.before, change.after).catch(() => undefined),
+  ]);
   if (files.length === 0) return [];
   const fullName = repositoryFullName(change.repo, change.url);
-  const head = await mirrors.commit(change.repo, change.after);
-  const changed = await mirrors.changedFiles(change.repo, change.before, change.after).catch(() => undefined);
   const headCommit = {
     id: head.id, tree_id: head.treeId, message: head.message, timestamp: head.timestamp, author: head.author, committer: head.committer,
     added: head.added, removed: head.removed, modified: head.modified, distinct: true,
@@ -45,8 +48,9 @@ export async function triggerPush(deps: { store: Store; mirrors: Mirrors; schedu
     repository: { name, full_name: fullName, owner: { login: owner, name: owner }, default_branch: "main", clone_url: change.url },
   };
   const runIds: number[] = [];
-  for (const file of files) {
-    const text = (await mirrors.readFile(change.repo, change.after, file)) ?? "";
+  const texts = await Promise.all(files.map(async (f) => (await mirrors.readFile(change.repo, change.after, f)) ?? ""));
+  for (const [i, file] of files.entries()) {
+    const text = texts[i] ?? "";
     const base = {
       repo: change.repo, workflowFile: file, workflowName: file, workflowText: text, event: "push", ref: change.ref, sha: change.after,
       actor: change.actor, payload, inputs: {},

@@ -25,7 +25,7 @@ export function createRun(store: Store, r: NewRun): number {
     const add = store.sqlite.prepare("INSERT INTO workflow_jobs (run_id, job_id, status) VALUES (?, ?, 'pending')");
     for (const j of r.jobIds) add.run(id, j);
     return id;
-  })();
+  }).immediate();
 }
 
 /** A run that ends before any job (an invalid workflow, for instance) is recorded with its reason. */
@@ -106,7 +106,7 @@ export function renewLease(store: Store, jobId: number, leaseToken: string, leas
     const leaseExpiresAt = Date.now() + leaseMs;
     store.sqlite.prepare("UPDATE jobs SET lease_expires_at = ? WHERE id = ?").run(leaseExpiresAt, jobId);
     return { cancel: job.cancel_requested === 1, leaseExpiresAt };
-  })();
+  }).immediate();
 }
 
 /** Records a job's result from the runner that holds its lease; a late result from a lost lease is refused. */
@@ -117,7 +117,7 @@ export function completeJob(store: Store, jobId: number, leaseToken: string, res
     store.sqlite.prepare("UPDATE jobs SET status = 'completed', conclusion = ?, outputs = ?, reason = ?, completed_at = ?, lease_token = NULL WHERE id = ?")
       .run(result.conclusion, JSON.stringify(result.outputs), result.reason ?? null, now(), jobId);
     return { ...job, status: "completed", conclusion: result.conclusion };
-  })();
+  }).immediate();
 }
 
 /** Ends jobs whose runner stopped renewing its lease; returns them. */
@@ -127,7 +127,7 @@ export function expireLeases(store: Store, at = Date.now()): JobRow[] {
     const end = store.sqlite.prepare("UPDATE jobs SET status = 'completed', conclusion = 'failure', reason = ?, completed_at = ?, lease_token = NULL WHERE id = ?");
     for (const j of lost) end.run(`The runner ${j.runner_id ?? ""} stopped responding (no heartbeat before its lease expired)`, now(), j.id);
     return lost;
-  })();
+  }).immediate();
 }
 
 /** After a restart, live runners get a fresh lease window to reconnect before they are declared lost. */
@@ -154,5 +154,5 @@ export function requestCancel(store: Store, runId: number): boolean {
     store.sqlite.prepare("UPDATE workflow_jobs SET status = 'completed', result = 'cancelled' WHERE run_id = ? AND status = 'pending'").run(runId);
     store.sqlite.prepare("UPDATE runs SET reason = COALESCE(reason, 'cancelled') WHERE id = ?").run(runId);
     return true;
-  })();
+  }).immediate();
 }

@@ -39,7 +39,9 @@ export function createLogShipper(client: ServerClient, jobId: number, leaseToken
   return {
     push(record) {
       queue.push({ ...record, seq: ++seq, time: new Date().toISOString() });
-      if (queue.length >= 500) void ship();
+      // Send at once when nothing is in flight (live logs); while a batch is in flight the
+      // queue fills and goes next, so load batches itself.
+      void ship();
     },
     async flush() {
       const deadline = Date.now() + 60_000;

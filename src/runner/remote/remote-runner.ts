@@ -60,7 +60,8 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
             abort.abort();
           }
         });
-    }, Math.max(200, Math.floor(job.leaseMs / 3)));
+    // Often enough that a cancellation reaches the running step within about a second.
+    }, Math.max(200, Math.min(1000, Math.floor(job.leaseMs / 3))));
     const secrets = job.secrets;
     const masker = createMasker(Object.values(secrets).filter((v) => v !== ""));
     const ctx = { github: p.contexts.github as Record<string, Value>, inputs: p.contexts.inputs as Record<string, Value>, vars: p.contexts.vars as Record<string, Value>, secrets };
@@ -90,9 +91,8 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
     } catch (error: unknown) {
       shipper.push({ type: "annotation", job: p.name, step: "Set up job", level: "error", message: masker.mask(error instanceof Error ? error.message : String(error)) });
       conclusion = "failure";
-    } finally {
-      clearInterval(heartbeat);
     }
+    // The lease is kept alive until the server has the result.
     await shipper.close();
     for (let attempt = 0; attempt < 100 && !stopping.signal.aborted; attempt++) {
       try {
@@ -106,6 +106,7 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
         await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
       }
     }
+    clearInterval(heartbeat);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 

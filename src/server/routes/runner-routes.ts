@@ -28,13 +28,16 @@ export function registerRunnerRoutes(app: FastifyInstance, deps: RunnerRoutesDep
   const { store, bus, logs } = deps;
   const auth = { preHandler: requireRole(store, "runner") };
 
-  app.post("/api/v1/runner/claim", auth, async (req): Promise<ClaimResponse> => {
+  app.post("/api/v1/runner/claim", auth, async (req, reply): Promise<ClaimResponse> => {
     const body = parse(claimRequest, req.body);
     store.sqlite.prepare(`INSERT INTO runners (id, name, labels, capacity, last_seen) VALUES (?, ?, ?, 1, ?)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, labels = excluded.labels, last_seen = excluded.last_seen`)
       .run(body.runnerId, body.name, JSON.stringify(body.labels), Date.now());
     const deadline = Date.now() + (body.waitMs ?? 25_000);
+    // A runner that hung up must not be given a job nobody would run.
+    const gone = (): boolean => req.socket.destroyed || reply.raw.destroyed;
     for (;;) {
+      if (gone()) return { job: null };
       const claim = claimJob(store, { id: body.runnerId, labels: body.labels }, deps.leaseMs);
       if (claim) {
         const payload = jobPayloadSchema.parse(JSON.parse(claim.job.payload));
@@ -51,14 +54,15 @@ export function registerRunnerRoutes(app: FastifyInstance, deps: RunnerRoutesDep
         };
       }
       const left = deadline - Date.now();
-      if (left <= 0 || req.raw.destroyed) return { job: null };
+      if (left <= 0) return { job: null };
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, left);
         const off = bus.on((e) => { if (e.type === "jobs-queued") done(); });
-        req.raw.once("close", done);
+        req.socket.once("close", done);
         function done(): void {
           clearTimeout(timer);
           off();
+          req.socket.off("close", done);
           resolve();
         }
       });
