@@ -59,6 +59,7 @@ export async function queueRun(
   });
   await appendEvent(deps.store, { actor: r.actor, action: "run.created", kind: "WorkflowRun", name: String(id), data: { repository: r.repo, workflow: file, ref: target.ref, sha: target.sha, event: r.event } });
   deps.bus.emit({ type: "run-updated", runId: id, status: "queued" });
-  await deps.scheduler.advance(id);
+  deps.scheduler.remember(id, wf);
+      await deps.scheduler.advance(id);
   return id;
 }

@@ -32,6 +32,7 @@ function watched(spec: RepoSpec, ref: string): boolean {
  */
 export function createGitWatcher(deps: { store: Store; git: Git; mirrors: Mirrors; onChange(change: RefChange): Promise<void>; log(msg: string, f?: Record<string, unknown>): void }): {
   refresh(name: string): Promise<void>;
+  pushed(name: string, ref: string, after: string): Promise<void>;
   start(): void;
   stop(): void;
 } {
@@ -83,8 +84,33 @@ export function createGitWatcher(deps: { store: Store; git: Git; mirrors: Mirror
     return p;
   };
 
+  /**
+   * A verified webhook says `ref` is now at `after`: fetch just that ref and trigger, without a
+   * full poll (the next poll reconciles anything else). Serialized with polls of the repository.
+   */
+  const pushed = async (name: string, ref: string, after: string): Promise<void> => {
+    const previous = inFlight.get(name) ?? Promise.resolve();
+    const p = previous.catch(() => undefined).then(async () => {
+      const repo = (await listResources(store, "Repository")).find((r) => r.metadata.name === name);
+      if (!repo) return;
+      const spec = repo.spec as RepoSpec;
+      if (!/^[0-9a-f]{40}$/.test(after) || !watched(spec, ref) || !/^refs\/(heads|tags)\/[^\s]+$/.test(ref)) return poll(name, spec);
+      const known = store.sqlite.prepare("SELECT sha FROM repo_refs WHERE repo = ? AND ref = ?").get(name, ref) as { sha: string } | undefined;
+      if (known?.sha === after) return;
+      await deps.mirrors.fetch(name, spec.url, [ref]);
+      store.sqlite.prepare("INSERT INTO repo_refs (repo, ref, sha, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (repo, ref) DO UPDATE SET sha = excluded.sha, updated_at = excluded.updated_at")
+        .run(name, ref, after, new Date().toISOString());
+      await deps.onChange({ repo: name, url: spec.url, ref, before: known?.sha ?? null, after, actor: "ferry" });
+    }).finally(() => {
+      if (inFlight.get(name) === p) inFlight.delete(name);
+    });
+    inFlight.set(name, p);
+    return p;
+  };
+
   return {
     refresh,
+    pushed,
     start() {
       timer = setInterval(() => {
         void (async () => {

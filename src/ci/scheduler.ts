@@ -8,6 +8,8 @@ import { planRun } from "./plan-run.js";
 import type { InstanceState, RunAction, WorkflowJobState } from "./plan-run.js";
 
 export type Scheduler = {
+  /** Hands over a workflow already parsed for a new run, saving the scheduler a parse. */
+  remember(runId: number, wf: WorkflowDef): void;
   /** Moves a run forward as far as it can go now. */
   advance(runId: number): Promise<void>;
   /** Ends jobs of lost runners and advances their runs. */
@@ -115,6 +117,9 @@ export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: R
   }
 
   const scheduler: Scheduler = {
+    remember(runId, wf) {
+      parsed.set(runId, wf);
+    },
     advance(runId) {
       // One pass per run at a time; a request during a pass runs once more after it.
       const previous = busy.get(runId) ?? Promise.resolve();

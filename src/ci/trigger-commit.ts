@@ -63,6 +63,7 @@ export async function triggerPush(deps: { store: Store; mirrors: Mirrors; schedu
       runIds.push(id);
       deps.bus?.emit({ type: "run-updated", runId: id, status: "queued" });
       await appendEvent(store, { actor: change.actor, action: "run.created", kind: "WorkflowRun", name: String(id), data: { repository: change.repo, workflow: file, ref: change.ref, sha: change.after } });
+      deps.scheduler.remember(id, wf);
       await deps.scheduler.advance(id);
     } catch (error: unknown) {
       if (!(error instanceof InputError)) throw error;

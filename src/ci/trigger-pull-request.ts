@@ -50,6 +50,7 @@ export async function triggerPullRequest(deps: { store: Store; mirrors: Mirrors;
       ids.push(id);
       deps.bus.emit({ type: "run-updated", runId: id, status: "queued" });
       await appendEvent(deps.store, { actor: run.actor, action: "run.created", kind: "WorkflowRun", name: String(id), data: { repository: pr.repo, workflow: file, pullRequest: pr.number, sha: pr.headSha } });
+      deps.scheduler.remember(id, wf);
       await deps.scheduler.advance(id);
     } catch (error: unknown) {
       if (!(error instanceof InputError)) throw error;

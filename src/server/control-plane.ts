@@ -76,6 +76,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const app = createServer({
     store, bus, scheduler, mirrors, box, logger, leaseMs, publicUrl: () => url,
     refreshRepository: (name) => watcher.refresh(name),
+    pushed: (name, ref, after) => watcher.pushed(name, ref, after),
     pullRequest: async (change) => {
       try {
         const ids = await triggerPullRequest({ store, mirrors, git, scheduler, bus }, change);

@@ -22,6 +22,7 @@ import type { PullRequestChange } from "../ci/trigger-pull-request.js";
 export type ServerDeps = {
   store: Store; bus: Bus; scheduler: Scheduler; mirrors: Mirrors; box: SecretBox; logger: Logger;
   leaseMs: number; publicUrl: () => string; refreshRepository(name: string): Promise<void>;
+  pushed(name: string, ref: string, after: string): Promise<void>;
   pullRequest(change: PullRequestChange): Promise<unknown>;
 };
 
@@ -59,7 +60,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   registerRunRoutes(app, { store: deps.store, bus: deps.bus, scheduler: deps.scheduler, logs });
   registerRunnerRoutes(app, { store: deps.store, bus: deps.bus, scheduler: deps.scheduler, box: deps.box, logs, leaseMs: deps.leaseMs, publicUrl: () => deps.publicUrl() });
   registerSecretRoutes(app, { store: deps.store, box: deps.box });
-  registerWebhookRoutes(app, { store: deps.store, box: deps.box, refresh: (name) => deps.refreshRepository(name), pullRequest: (c) => deps.pullRequest(c) });
+  registerWebhookRoutes(app, { store: deps.store, box: deps.box, refresh: (name) => deps.refreshRepository(name), pushed: (n, r, a) => deps.pushed(n, r, a), pullRequest: (c) => deps.pullRequest(c) });
   registerGitRoutes(app, { store: deps.store, mirrors: deps.mirrors });
   registerDispatchRoutes(app, { store: deps.store, mirrors: deps.mirrors, scheduler: deps.scheduler, bus: deps.bus });
   return app;

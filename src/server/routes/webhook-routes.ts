@@ -16,7 +16,7 @@ export const WEBHOOK_BODY_LIMIT = 5 << 20;
  * and then the repository is polled at once, so what runs is what the remote really has.
  */
 export function registerWebhookRoutes(app: FastifyInstance, deps: {
-  store: Store; box: SecretBox; refresh(repo: string): Promise<void>;
+  store: Store; box: SecretBox; refresh(repo: string): Promise<void>; pushed(repo: string, ref: string, after: string): Promise<void>;
   pullRequest(change: PullRequestChange): Promise<unknown>;
 }): void {
   const { store } = deps;
@@ -43,8 +43,9 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: {
       const parsed = provider.normalize(headers, body);
       if (!parsed.ok) throw badRequest(parsed.error);
       if (parsed.event.kind === "push") {
-        // Acknowledge at once; the poll runs in the background.
-        void deps.refresh(req.params.name).catch(() => undefined);
+        // Acknowledge at once; the fetch and the runs happen in the background.
+        const ev = parsed.event;
+        void (ev.deleted ? deps.refresh(req.params.name) : deps.pushed(req.params.name, ev.ref, ev.after)).catch(() => undefined);
         return reply.code(202).send({ status: "accepted", event: "push" });
       }
       const ev = parsed.event;
