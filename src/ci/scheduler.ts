@@ -2,7 +2,9 @@ import type { Value } from "../workflow/expressions.js";
 import { parseWorkflowText } from "../workflow/load.js";
 import type { WorkflowDef } from "../workflow/model.js";
 import type { Store } from "../store/open-store.js";
-import { expireLeases } from "../store/run-store.js";
+import { expireLeases, requestCancel } from "../store/run-store.js";
+import { stringify, truthy } from "../workflow/expressions.js";
+import { interpolate } from "../workflow/template.js";
 import type { Bus } from "./bus.js";
 import { planRun } from "./plan-run.js";
 import type { InstanceState, RunAction, WorkflowJobState } from "./plan-run.js";
@@ -78,7 +80,49 @@ export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: R
     if (done) {
       parsed.delete(runId);
       bus.emit({ type: "run-updated", runId, status: "completed", conclusion: done.conclusion });
+      const group = (store.sqlite.prepare("SELECT concurrency_group FROM runs WHERE id = ?").get(runId) as { concurrency_group: string | null } | undefined)?.concurrency_group;
+      if (group) {
+        const next = store.sqlite.prepare("SELECT id FROM runs WHERE concurrency_group = ? AND status != 'completed' ORDER BY id").all(group) as Array<{ id: number }>;
+        for (const n of next) void scheduler.advance(n.id);
+      }
     }
+  }
+
+  /**
+   * Workflow-level `concurrency`: at most one run of a group in progress and one waiting. A newer
+   * run cancels the older waiting one, and with cancel-in-progress the running one too; a run
+   * that must wait stays queued and is advanced again when the group's run finishes.
+   */
+  function admitted(run: RunRow, wf: WorkflowDef): boolean {
+    const db = store.sqlite;
+    let row = db.prepare("SELECT concurrency_group, concurrency_cancel, concurrency_checked FROM runs WHERE id = ?").get(run.id) as { concurrency_group: string | null; concurrency_cancel: number; concurrency_checked: number };
+    if (!row.concurrency_checked) {
+      let group: string | null = null;
+      let cancel = false;
+      if (wf.concurrency !== undefined && wf.concurrency !== null) {
+        const ctx = { github: deps.githubFor(run), inputs: JSON.parse(run.inputs) as Record<string, Value>, vars: {} };
+        const c = interpolate(typeof wf.concurrency === "string" ? { group: wf.concurrency } : wf.concurrency, ctx);
+        const rec = c && typeof c === "object" && !Array.isArray(c) ? c : {};
+        group = rec.group === undefined || rec.group === null ? null : `${run.repo}:${stringify(rec.group)}`;
+        cancel = truthy(rec["cancel-in-progress"] ?? false);
+      }
+      db.prepare("UPDATE runs SET concurrency_group = ?, concurrency_cancel = ?, concurrency_checked = 1 WHERE id = ?").run(group, cancel ? 1 : 0, run.id);
+      row = { concurrency_group: group, concurrency_cancel: cancel ? 1 : 0, concurrency_checked: 1 };
+      if (group) {
+        const others = db.prepare("SELECT id, status, started_at FROM runs WHERE concurrency_group = ? AND status != 'completed' AND id < ?").all(group, run.id) as Array<{ id: number; status: string; started_at: string | null }>;
+        for (const o of others) {
+          const waiting = o.status === "queued" && !o.started_at;
+          if (waiting || cancel) {
+            db.prepare("UPDATE runs SET reason = 'cancelled' WHERE id = ?").run(o.id);
+            requestCancel(store, o.id);
+            void scheduler.advance(o.id);
+          }
+        }
+      }
+    }
+    if (!row.concurrency_group) return true;
+    const blocking = db.prepare("SELECT id FROM runs WHERE concurrency_group = ? AND status != 'completed' AND id < ? AND (reason IS NULL OR reason != 'cancelled')").get(row.concurrency_group, run.id);
+    return blocking === undefined;
   }
 
   async function advanceOnce(runId: number): Promise<void> {
@@ -97,6 +141,7 @@ export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: R
         bus.emit({ type: "run-updated", runId, status: "completed", conclusion: "failure" });
         return;
       }
+      if (!admitted(run, wf)) return;
       const actions = planRun({
         runId, wf, github: deps.githubFor(run), inputs: JSON.parse(run.inputs) as Record<string, Value>, vars,
         workflowJobs: wjobs.map((w): WorkflowJobState => ({

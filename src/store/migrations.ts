@@ -35,6 +35,16 @@ CREATE TABLE secrets (repo TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NUL
 CREATE TABLE variables (repo TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (repo, name));
 `,
   },
+  {
+    version: 2,
+    name: "concurrency groups of runs",
+    sql: `
+ALTER TABLE runs ADD COLUMN concurrency_group TEXT;
+ALTER TABLE runs ADD COLUMN concurrency_cancel INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN concurrency_checked INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX runs_concurrency ON runs (concurrency_group, status);
+`,
+  },
 ];
 
 /** Brings the database to the newest schema version; returns the versions applied. */

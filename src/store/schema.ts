@@ -12,6 +12,7 @@ export type RunsTable = {
   id: Generated<number>; repo: string; run_number: number; workflow_file: string; workflow_name: string; workflow_text: string;
   event: string; ref: string; sha: string; actor: string; status: string; conclusion: string | null; reason: string | null;
   payload: string; inputs: string; created_at: string; started_at: string | null; completed_at: string | null;
+  concurrency_group: string | null; concurrency_cancel: number; concurrency_checked: number;
 };
 export type WorkflowJobsTable = { run_id: number; job_id: string; status: string; result: string | null; outputs: string | null };
 export type JobsTable = {

@@ -217,6 +217,29 @@ describe("ferry up: CI from a watched repository", () => {
     expect(await logText(run.jobs[0]?.id ?? 0)).toContain("checking feature into main: new button");
   });
 
+  it("cancels the run in progress when a newer run of the same concurrency group starts (cancel-in-progress)", async () => {
+    const repo = makeRepo({ ".github/workflows/deploy.yml": "on: push\nconcurrency:\n  group: deploy-${{ github.ref }}\n  cancel-in-progress: true\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sleep ${{ github.event.head_commit.message == 'slow' && 30 || 0 }}\n" });
+    cleanups.push(repo.cleanup);
+    await applyRepo("concurrent", repo.dir);
+    const { writeFileSync } = await import("node:fs");
+    const commit = (msg: string): string => {
+      writeFileSync(`${repo.dir}/${msg}`, msg);
+      git(repo.dir, "add", "-A");
+      git(repo.dir, "commit", "-q", "-m", msg);
+      return git(repo.dir, "rev-parse", "HEAD").trim();
+    };
+    const slow = commit("slow");
+    const slowId = await waitFor(async () => (await api<{ items: Array<{ id: number; sha: string; status: string }> }>(up, "GET", "/api/v1/runs?repository=concurrent")).body.items.find((r) => r.sha === slow && r.status === "in_progress")?.id, 20_000, () => "the slow run never started");
+    const fast = commit("fast");
+    const fastRun = await runFor("concurrent", fast);
+    expect(fastRun.conclusion).toBe("success");
+    const slowRun = await waitFor(async () => {
+      const r = (await api<Run>(up, "GET", `/api/v1/runs/${slowId}`)).body;
+      return r.status === "completed" ? r : undefined;
+    }, 20_000, () => "the slow run was not cancelled");
+    expect(slowRun.conclusion).toBe("cancelled");
+  });
+
   it("answers 401 without a token, except for health checks", async () => {
     expect((await fetch(`${up.url}/api/v1/runs`)).status).toBe(401);
     expect((await fetch(`${up.url}/healthz`)).status).toBe(200);
