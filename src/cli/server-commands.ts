@@ -20,13 +20,24 @@ function waitForSignal(): Promise<void> {
   });
 }
 
+const listenOptions = (c: Command): Command => c
+  .option("--data-dir <dir>", "where the store, mirrors and logs live", ".ferry")
+  .option("--host <host>", "address to listen on", "127.0.0.1")
+  .option("--port <port>", "port to listen on", "8420");
+
+/** Where a runner's host environment and remote-action settings come from, for `up` and `runner`. */
+function runnerEnvironment(): { hostEnv: Record<string, string>; actionsBaseUrl: string; actionsCacheDir: string } {
+  return {
+    hostEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== "FERRY_RUNNER_TOKEN")),
+    actionsBaseUrl: process.env.FERRY_ACTIONS_URL ?? "https://github.com",
+    actionsCacheDir: join(homedir(), ".cache", "ferry", "actions"),
+  };
+}
+
 /** `ferry server`, `ferry up` and `ferry runner`. */
 export function registerServerCommands(program: Command, write: Write, exit: (code: number) => void): void {
-  program.command("server")
+  listenOptions(program.command("server"))
     .description("start the control plane: API, Git watching, CI scheduling")
-    .option("--data-dir <dir>", "where the store, mirrors and logs live", ".ferry")
-    .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option("--port <port>", "port to listen on", "8420")
     .option("--public-url <url>", "the URL runners and webhooks reach this server at")
     .action(async (o: { dataDir: string; host: string; port: string; publicUrl?: string }) => {
       const { startControlPlane } = await import("../server/control-plane.js");
@@ -36,11 +47,8 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
       exit(0);
     });
 
-  program.command("up")
+  listenOptions(program.command("up"))
     .description("start the control plane with one runner in the same process: the way to try Ferry")
-    .option("--data-dir <dir>", "where the store, mirrors and logs live", ".ferry")
-    .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option("--port <port>", "port to listen on", "8420")
     .option("--labels <list>", "runner labels, comma-separated")
     .option("--capacity <n>", "jobs the embedded runner runs at once")
     .action(async (o: { dataDir: string; host: string; port: string; labels?: string; capacity?: string }) => {
@@ -53,9 +61,7 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
       const r = runnerOptionsFrom({ ...o, workDir: join(dataDir, "runner") });
       const runner = createRemoteRunner({
         serverUrl: cp.url, token: cp.runnerToken, labels: r.labels, capacity: r.capacity, name: "embedded", workDir: r.workDir,
-        hostEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
-        actionsBaseUrl: process.env.FERRY_ACTIONS_URL ?? "https://github.com", actionsCacheDir: join(homedir(), ".cache", "ferry", "actions"),
-        cacheDir: join(dataDir, "cache"), log: (m, f) => logger.info(f ?? {}, m),
+        ...runnerEnvironment(), cacheDir: join(dataDir, "cache"), log: (m, f) => logger.info(f ?? {}, m),
       });
       runner.start();
       write(`Ferry is up at ${cp.url}\n  data:   ${dataDir}\n  token:  ${join(dataDir, "admin.token")} (admin)\n  runner: embedded, labels ${r.labels.join(", ")}\n`);
@@ -84,9 +90,7 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
       const r = runnerOptionsFrom(o);
       const runner = createRemoteRunner({
         serverUrl: o.server, token, labels: r.labels, capacity: r.capacity, ...(o.name ? { name: o.name } : {}), workDir: r.workDir,
-        hostEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== "FERRY_RUNNER_TOKEN")),
-        actionsBaseUrl: process.env.FERRY_ACTIONS_URL ?? "https://github.com", actionsCacheDir: join(homedir(), ".cache", "ferry", "actions"),
-        cacheDir: join(r.workDir, "cache"), log: (m, f) => logger.info(f ?? {}, m),
+        ...runnerEnvironment(), cacheDir: join(r.workDir, "cache"), log: (m, f) => logger.info(f ?? {}, m),
       });
       runner.start();
       logger.info({ server: o.server, labels: r.labels, capacity: r.capacity }, "runner started");
