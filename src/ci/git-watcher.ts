@@ -1,9 +1,9 @@
 import type { Git } from "../git/git.js";
 import { lsRemote } from "../git/ls-remote.js";
 import type { Mirrors } from "../git/mirror.js";
-import { matchesFilters } from "../workflow/filters.js";
-import type { Store } from "../store/open-store.js";
-import { listResources, setResourceStatus } from "../store/resource-store.js";
+import { matchesFilters } from "../workflow/index.js";
+import type { Store } from "../store/index.js";
+import { listResources, setResourceStatus } from "../store/index.js";
 import type { RefChange } from "./trigger-commit.js";
 
 type RepoSpec = { url: string; branches?: string[]; tags?: boolean | string[]; pollInterval?: string };

@@ -1,9 +1,9 @@
-import { stringify } from "../workflow/expressions.js";
-import type { Contexts, Value } from "../workflow/expressions.js";
-import { ancestorsOf, combineResults, decideJob, jobStatusFunctions, needsContext } from "../workflow/job-plan.js";
-import type { JobConclusion } from "../workflow/job-plan.js";
-import type { JobDef, WorkflowDef } from "../workflow/model.js";
-import { interpolate } from "../workflow/template.js";
+import { stringify } from "../workflow/index.js";
+import type { Contexts, Value } from "../workflow/index.js";
+import { ancestorsOf, combineResults, decideJob, jobStatusFunctions, needsContext } from "../workflow/index.js";
+import type { JobConclusion } from "../workflow/index.js";
+import type { JobDef, WorkflowDef } from "../workflow/index.js";
+import { interpolate } from "../workflow/index.js";
 import { secretNamesIn } from "./job-payload.js";
 import type { JobPayload } from "./job-payload.js";
 

@@ -1,7 +1,7 @@
-import { InputError } from "../workflow/errors.js";
-import { ancestorsOf } from "../workflow/job-plan.js";
-import { parseWorkflowText } from "../workflow/load.js";
-import type { Store } from "../store/open-store.js";
+import { InputError } from "../workflow/index.js";
+import { ancestorsOf } from "../workflow/index.js";
+import { parseWorkflowText } from "../workflow/index.js";
+import type { Store } from "../store/index.js";
 import type { Bus } from "./bus.js";
 import type { Scheduler } from "./scheduler.js";
 

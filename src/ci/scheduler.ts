@@ -1,10 +1,10 @@
-import type { Value } from "../workflow/expressions.js";
-import { parseWorkflowText } from "../workflow/load.js";
-import type { WorkflowDef } from "../workflow/model.js";
-import type { Store } from "../store/open-store.js";
-import { expireLeases, requestCancel } from "../store/run-store.js";
-import { stringify, truthy } from "../workflow/expressions.js";
-import { interpolate } from "../workflow/template.js";
+import type { Value } from "../workflow/index.js";
+import { parseWorkflowText } from "../workflow/index.js";
+import type { WorkflowDef } from "../workflow/index.js";
+import type { Store } from "../store/index.js";
+import { expireLeases, requestCancel } from "../store/index.js";
+import { stringify, truthy } from "../workflow/index.js";
+import { interpolate } from "../workflow/index.js";
 import type { Bus } from "./bus.js";
 import { planRun } from "./plan-run.js";
 import type { InstanceState, RunAction, WorkflowJobState } from "./plan-run.js";

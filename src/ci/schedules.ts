@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { listResources } from "../store/resource-store.js";
+import { listResources } from "../store/index.js";
 import type { CreateRunDeps } from "./dispatch.js";
 import { queueRun, resolveRef, workflowAt } from "./dispatch.js";
 import { workflowFiles } from "./trigger-commit.js";

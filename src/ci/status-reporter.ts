@@ -1,8 +1,8 @@
 import { commitStatusReporters } from "../server/commit-status/index.js";
 import type { CommitStatusState } from "../server/commit-status/index.js";
-import type { Store } from "../store/open-store.js";
-import { secretValues } from "../store/secret-store.js";
-import type { SecretBox } from "../store/secret-box.js";
+import type { Store } from "../store/index.js";
+import { secretValues } from "../store/index.js";
+import type { SecretBox } from "../store/index.js";
 import type { Bus } from "./bus.js";
 
 type StatusReporting = { provider: "github" | "gitea"; apiUrl: string; tokenRef: string; owner: string; repo: string };

@@ -1,12 +1,12 @@
 import { posix } from "node:path";
 import type { Mirrors } from "../git/mirror.js";
 import { parseRepositoryUrl } from "../git/parse-repository-url.js";
-import { InputError } from "../workflow/errors.js";
-import { parseWorkflowText } from "../workflow/load.js";
-import { matchTrigger } from "../workflow/triggers.js";
-import type { Store } from "../store/open-store.js";
-import { createFailedRun, createRun } from "../store/run-store.js";
-import { appendEvent } from "../store/event-log.js";
+import { InputError } from "../workflow/index.js";
+import { parseWorkflowText } from "../workflow/index.js";
+import { matchTrigger } from "../workflow/index.js";
+import type { Store } from "../store/index.js";
+import { createFailedRun, createRun } from "../store/index.js";
+import { appendEvent } from "../store/index.js";
 import type { Scheduler } from "./scheduler.js";
 import type { Bus } from "./bus.js";
 

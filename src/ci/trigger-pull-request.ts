@@ -1,12 +1,12 @@
 import type { Git } from "../git/git.js";
 import type { Mirrors } from "../git/mirror.js";
 import { tryResolveCommit } from "../git/repo-info.js";
-import { InputError } from "../workflow/errors.js";
-import { parseWorkflowText } from "../workflow/load.js";
-import { matchTrigger } from "../workflow/triggers.js";
-import type { Store } from "../store/open-store.js";
-import { createFailedRun, createRun } from "../store/run-store.js";
-import { appendEvent } from "../store/event-log.js";
+import { InputError } from "../workflow/index.js";
+import { parseWorkflowText } from "../workflow/index.js";
+import { matchTrigger } from "../workflow/index.js";
+import type { Store } from "../store/index.js";
+import { createFailedRun, createRun } from "../store/index.js";
+import { appendEvent } from "../store/index.js";
 import type { Bus } from "./bus.js";
 import type { Scheduler } from "./scheduler.js";
 import { workflowFiles } from "./trigger-commit.js";

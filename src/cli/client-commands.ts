@@ -1,7 +1,7 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { InputError } from "../workflow/errors.js";
+import { InputError } from "../workflow/index.js";
 import type { ApiClient, ClientOptions } from "./client/api-client.js";
 
 type Write = (s: string) => void;

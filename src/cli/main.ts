@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { InputError } from "../workflow/errors.js";
+import { InputError } from "../workflow/index.js";
 import type { RunOptions } from "./run/run-command.js";
 import { registerServerCommands } from "./server-commands.js";
 import { registerClientCommands } from "./client-commands.js";

@@ -1,5 +1,5 @@
-import type { Value } from "../workflow/expressions.js";
-import type { RunDefaults, StepDef } from "../workflow/model.js";
+import type { Value } from "../workflow/index.js";
+import type { RunDefaults, StepDef } from "../workflow/index.js";
 import type { Masker } from "./masker.js";
 import type { LocalStores } from "./builtin/types.js";
 

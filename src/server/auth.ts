@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Store } from "../store/open-store.js";
-import { roleAllows, verifyToken } from "../store/token-store.js";
+import type { Store } from "../store/index.js";
+import { roleAllows, verifyToken } from "../store/index.js";
 import { forbidden, unauthorized } from "./errors.js";
 
 export type Role = "admin" | "operator" | "viewer" | "runner";

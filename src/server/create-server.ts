@@ -2,10 +2,10 @@ import Fastify from "fastify";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Mirrors } from "../git/mirror.js";
-import type { Store } from "../store/open-store.js";
-import type { SecretBox } from "../store/secret-box.js";
-import type { Bus } from "../ci/bus.js";
-import type { Scheduler } from "../ci/scheduler.js";
+import type { Store } from "../store/index.js";
+import type { SecretBox } from "../store/index.js";
+import type { Bus } from "../ci/index.js";
+import type { Scheduler } from "../ci/index.js";
 import { toHttp } from "./errors.js";
 import { createLogFiles } from "./log-files.js";
 import { createMetrics } from "./metrics.js";
@@ -17,7 +17,7 @@ import { registerRunnerRoutes } from "./routes/runner-routes.js";
 import { registerSecretRoutes } from "./routes/secret-routes.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 import { join } from "node:path";
-import type { PullRequestChange } from "../ci/trigger-pull-request.js";
+import type { PullRequestChange } from "../ci/index.js";
 
 export type ServerDeps = {
   store: Store; bus: Bus; scheduler: Scheduler; mirrors: Mirrors; box: SecretBox; logger: Logger;

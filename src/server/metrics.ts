@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Store } from "../store/open-store.js";
+import type { Store } from "../store/index.js";
 
 /** Prometheus metrics of the control plane; one registry per server (no globals). */
 export function createMetrics(store: Store): { registry: Registry; jobDuration: Histogram; webhooks: Counter } {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { InputError } from "../../workflow/errors.js";
+import { InputError } from "../../workflow/index.js";
 
 export type ClientOptions = { server?: string; token?: string; dataDir?: string };
 

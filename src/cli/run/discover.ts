@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { InputError } from "../../workflow/errors.js";
+import { InputError } from "../../workflow/index.js";
 
 export const WORKFLOW_DIRS = [".ferry/workflows", ".gitea/workflows", ".github/workflows"] as const;
 

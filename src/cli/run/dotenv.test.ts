@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, it, expect } from "vitest";
-import { InputError } from "../../workflow/errors.js";
+import { InputError } from "../../workflow/index.js";
 import { parseDotenv, parsePairs, readDotenv } from "./dotenv.js";
 
 const parse = (content: string): Record<string, string> => Object.fromEntries(parseDotenv(content, ".env"));

@@ -1,14 +1,14 @@
 import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { evaluate, stringify, truthy, withImplicitSuccess } from "../../workflow/expressions.js";
-import type { Contexts, ExtraFunction, Value } from "../../workflow/expressions.js";
-import { conditionOf, interpolate, interpolateString } from "../../workflow/template.js";
-import { ancestorsOf, combineResults, decideJob, jobStatusFunctions, needsContext } from "../../workflow/job-plan.js";
-import type { Combination } from "../../workflow/matrix.js";
-import type { JobDef, WorkflowDef } from "../../workflow/model.js";
-import { loadWorkflow } from "../../workflow/load.js";
-import { parseUses } from "../../workflow/uses.js";
-import { InputError } from "../../workflow/errors.js";
+import { evaluate, stringify, truthy, withImplicitSuccess } from "../../workflow/index.js";
+import type { Contexts, ExtraFunction, Value } from "../../workflow/index.js";
+import { conditionOf, interpolate, interpolateString } from "../../workflow/index.js";
+import { ancestorsOf, combineResults, decideJob, jobStatusFunctions, needsContext } from "../../workflow/index.js";
+import type { Combination } from "../../workflow/index.js";
+import type { JobDef, WorkflowDef } from "../../workflow/index.js";
+import { loadWorkflow } from "../../workflow/index.js";
+import { parseUses } from "../../workflow/index.js";
+import { InputError } from "../../workflow/index.js";
 import { runJob } from "../../runner/job-runner.js";
 import { fetchRemoteAction } from "../../runner/actions/fetch-remote.js";
 import type { JobResult, JobSink } from "../../runner/types.js";
@@ -16,7 +16,7 @@ import type { Masker } from "../../runner/masker.js";
 import type { LocalStores } from "../../runner/builtin/types.js";
 import { which } from "../../runner/shells.js";
 import { createSemaphore } from "./semaphore.js";
-import { resolveInputs } from "../../workflow/inputs.js";
+import { resolveInputs } from "../../workflow/index.js";
 import type { createConcurrencyGroups } from "./concurrency.js";
 
 export type JobSummary = { id: string; name: string; result: JobResult; durationMs: number };
@@ -51,7 +51,7 @@ type JobState = { result: JobResult; outputs: Record<string, string> };
 const rec = (v: Value | undefined): Record<string, Value> => (v && typeof v === "object" && !Array.isArray(v) ? v : {});
 const strRec = (v: Value | undefined): Record<string, string> => Object.fromEntries(Object.entries(rec(v)).map(([k, x]) => [k, stringify(x)]));
 
-export { resolveInputs } from "../../workflow/inputs.js";
+export { resolveInputs } from "../../workflow/index.js";
 
 /** Runs a workflow's jobs as a DAG: parallel where `needs` allows, matrices expanded, skips propagated. */
 export async function runWorkflow(

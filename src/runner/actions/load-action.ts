@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { parseActionText } from "../../workflow/load.js";
-import type { ActionDef } from "../../workflow/load.js";
+import { parseActionText } from "../../workflow/index.js";
+import type { ActionDef } from "../../workflow/index.js";
 
 export class ActionNotFoundError extends Error {
   readonly code = "action-not-found";

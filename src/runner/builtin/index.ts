@@ -1,4 +1,4 @@
-import { parseUses } from "../../workflow/uses.js";
+import { parseUses } from "../../workflow/index.js";
 import { cacheAction, cacheRestoreAction, cacheSaveAction } from "./cache.js";
 import { checkoutAction } from "./checkout.js";
 import { downloadArtifactAction } from "./download-artifact.js";

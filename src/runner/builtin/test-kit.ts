@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { onTestFinished } from "vitest";
-import type { Value } from "../../workflow/expressions.js";
+import type { Value } from "../../workflow/index.js";
 import type { BuiltinContext, LocalStores } from "./types.js";
 
 /** Helpers for the built-in actions' tests: real temp directories, real git, collecting callbacks. */

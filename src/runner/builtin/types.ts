@@ -1,4 +1,4 @@
-import type { Value } from "../../workflow/expressions.js";
+import type { Value } from "../../workflow/index.js";
 
 /** Where built-in actions keep what outlives a job when there is no server (ferry run). */
 export type LocalStores = { artifactsDir: string; cacheDir: string };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { jobPayloadSchema } from "../../ci/job-payload.js";
+import { jobPayloadSchema } from "../../ci/index.js";
 
 /** The runner protocol: what `ferry runner` and the server say to each other. */
 export const claimRequest = z.object({ runnerId: z.string().min(1).max(200), name: z.string().max(200), labels: z.array(z.string()).max(100), waitMs: z.number().int().min(0).max(60_000).optional() });

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { queueRun } from "../../ci/dispatch.js";
-import type { CreateRunDeps } from "../../ci/dispatch.js";
-import { getResource } from "../../store/resource-store.js";
+import { queueRun } from "../../ci/index.js";
+import type { CreateRunDeps } from "../../ci/index.js";
+import { getResource } from "../../store/index.js";
 import { requireRole } from "../auth.js";
 import { badRequest, notFound } from "../errors.js";
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { existsSync } from "node:fs";
 import { handleGitHttp } from "../../git/http-backend.js";
 import type { Mirrors } from "../../git/mirror.js";
-import type { Store } from "../../store/open-store.js";
+import type { Store } from "../../store/index.js";
 import { requireRole } from "../auth.js";
 import { notFound } from "../errors.js";
 

@@ -2,9 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { loadResources, lookupKind } from "../../resources/index.js";
 import type { ResourceProblem } from "../../resources/index.js";
-import type { Store } from "../../store/open-store.js";
-import { appendEvent } from "../../store/event-log.js";
-import { applyResources, deleteResource, getResource, listResources } from "../../store/resource-store.js";
+import type { Store } from "../../store/index.js";
+import { appendEvent } from "../../store/index.js";
+import { applyResources, deleteResource, getResource, listResources } from "../../store/index.js";
 import { requireRole } from "../auth.js";
 import { badRequest, notFound } from "../errors.js";
 

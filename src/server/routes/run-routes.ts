@@ -1,13 +1,13 @@
 import type { FastifyInstance } from "fastify";
-import type { Store } from "../../store/open-store.js";
-import { getJob, getRun, jobsOfRun, listRuns, requestCancel, stepsOfJob } from "../../store/run-store.js";
-import type { JobRow, RunRow } from "../../store/run-store.js";
-import type { Bus } from "../../ci/bus.js";
-import type { Scheduler } from "../../ci/scheduler.js";
+import type { Store } from "../../store/index.js";
+import { getJob, getRun, jobsOfRun, listRuns, requestCancel, stepsOfJob } from "../../store/index.js";
+import type { JobRow, RunRow } from "../../store/index.js";
+import type { Bus } from "../../ci/index.js";
+import type { Scheduler } from "../../ci/index.js";
 import { requireRole } from "../auth.js";
-import { runStatusState } from "../../ci/status-reporter.js";
-import { rerunFailedJobs } from "../../ci/rerun.js";
-import { appendEvent } from "../../store/event-log.js";
+import { runStatusState } from "../../ci/index.js";
+import { rerunFailedJobs } from "../../ci/index.js";
+import { appendEvent } from "../../store/index.js";
 import { notFound } from "../errors.js";
 import type { createLogFiles } from "../log-files.js";
 

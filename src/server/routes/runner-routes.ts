@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import type { Store } from "../../store/open-store.js";
-import { claimJob, completeJob, getJob, recordStep, renewLease } from "../../store/run-store.js";
-import { secretValues } from "../../store/secret-store.js";
-import type { SecretBox } from "../../store/secret-box.js";
-import { jobPayloadSchema } from "../../ci/job-payload.js";
-import type { Bus } from "../../ci/bus.js";
-import type { Scheduler } from "../../ci/scheduler.js";
+import type { Store } from "../../store/index.js";
+import { claimJob, completeJob, getJob, recordStep, renewLease } from "../../store/index.js";
+import { secretValues } from "../../store/index.js";
+import type { SecretBox } from "../../store/index.js";
+import { jobPayloadSchema } from "../../ci/index.js";
+import type { Bus } from "../../ci/index.js";
+import type { Scheduler } from "../../ci/index.js";
 import { claimRequest, completeRequest, eventsRequest, heartbeatRequest } from "../api/runner-api.js";
 import type { ClaimResponse } from "../api/runner-api.js";
 import { requireRole } from "../auth.js";

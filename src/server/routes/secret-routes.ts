@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { Store } from "../../store/open-store.js";
-import { appendEvent } from "../../store/event-log.js";
-import { deleteSecret, listSecretNames, listVariables, setSecret, setVariable } from "../../store/secret-store.js";
-import type { SecretBox } from "../../store/secret-box.js";
-import { getResource } from "../../store/resource-store.js";
+import type { Store } from "../../store/index.js";
+import { appendEvent } from "../../store/index.js";
+import { deleteSecret, listSecretNames, listVariables, setSecret, setVariable } from "../../store/index.js";
+import type { SecretBox } from "../../store/index.js";
+import { getResource } from "../../store/index.js";
 import { requireRole } from "../auth.js";
 import { badRequest, notFound } from "../errors.js";
 

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { detectProvider } from "../../git/webhooks/index.js";
 import type { WebhookHeaders } from "../../git/webhooks/index.js";
-import type { Store } from "../../store/open-store.js";
-import { getResource } from "../../store/resource-store.js";
-import { secretValues } from "../../store/secret-store.js";
-import type { SecretBox } from "../../store/secret-box.js";
+import type { Store } from "../../store/index.js";
+import { getResource } from "../../store/index.js";
+import { secretValues } from "../../store/index.js";
+import type { SecretBox } from "../../store/index.js";
 import { HttpError, badRequest, notFound, unauthorized } from "../errors.js";
-import type { PullRequestChange } from "../../ci/trigger-pull-request.js";
+import type { PullRequestChange } from "../../ci/index.js";
 
 export const WEBHOOK_BODY_LIMIT = 5 << 20;
 

@@ -1,0 +1,12 @@
+// The public surface of src/ci/: other folders import from here only.
+export * from "./bus.js";
+export * from "./dispatch.js";
+export * from "./git-watcher.js";
+export * from "./job-payload.js";
+export * from "./plan-run.js";
+export * from "./rerun.js";
+export * from "./scheduler.js";
+export * from "./schedules.js";
+export * from "./status-reporter.js";
+export * from "./trigger-commit.js";
+export * from "./trigger-pull-request.js";
