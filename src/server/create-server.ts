@@ -11,6 +11,8 @@ import { createLogFiles } from "./log-files.js";
 import { createMetrics } from "./metrics.js";
 import { registerGitRoutes } from "./routes/git-routes.js";
 import { registerDispatchRoutes } from "./routes/dispatch-routes.js";
+import { createBasicAuthorizer, registerRegistryRoutes } from "../registry/index.js";
+import { appendEvent, verifyToken } from "../store/index.js";
 import { registerResourceRoutes } from "./routes/resource-routes.js";
 import { registerRunRoutes } from "./routes/run-routes.js";
 import { registerRunnerRoutes } from "./routes/runner-routes.js";
@@ -62,6 +64,13 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   registerSecretRoutes(app, { store: deps.store, box: deps.box });
   registerWebhookRoutes(app, { store: deps.store, box: deps.box, refresh: (name) => deps.refreshRepository(name), pushed: (n, r, a) => deps.pushed(n, r, a), pullRequest: (c) => deps.pullRequest(c) });
   registerGitRoutes(app, { store: deps.store, mirrors: deps.mirrors });
+  registerRegistryRoutes(app, {
+    dir: join(deps.store.dataDir, "registry"),
+    authorize: createBasicAuthorizer({ verify: (token) => verifyToken(deps.store, token) }),
+    onPush: (e) => {
+      void appendEvent(deps.store, { actor: "registry", action: "registry.push", kind: "Artifact", name: `${e.repository}:${e.reference}`, data: { digest: e.digest, mediaType: e.mediaType, ...(e.artifactType ? { artifactType: e.artifactType } : {}) } });
+    },
+  });
   registerDispatchRoutes(app, { store: deps.store, mirrors: deps.mirrors, scheduler: deps.scheduler, bus: deps.bus });
   return app;
 }

@@ -1,0 +1,18 @@
+export { registerRegistryRoutes } from "./routes.js";
+export type { Authorize, PushEvent, RegistryAction, RegistryRouteDeps } from "./types.js";
+export { createBasicAuthorizer } from "./auth-basic.js";
+export type { BasicAuthorizerOptions, TokenVerifier } from "./auth-basic.js";
+export { createBlobStore, UploadRangeError } from "./blob-store.js";
+export type { AppendOptions, BlobStore, ByteRange, StoredBlob, UploadInfo } from "./blob-store.js";
+export { createMetadata } from "./metadata.js";
+export type { ManifestRecord, Metadata, ReferrerRecord, TagRecord } from "./metadata.js";
+export { collectGarbage } from "./gc.js";
+export type { GcOptions, GcResult } from "./gc.js";
+export { applyRetention, decide, keepLastN, keepMatching } from "./retention.js";
+export type { RetentionCandidate, RetentionDecision, RetentionResult, RetentionRule } from "./retention.js";
+export { RegistryError, registryErrorCodes } from "./errors.js";
+export type { RegistryErrorCode, RegistryErrorEntry } from "./errors.js";
+export { BlobCorruptError } from "./verifying-stream.js";
+export { parseDigest, sha256Digest } from "./digest.js";
+export { isRepositoryName, isTag } from "./names.js";
+export { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from "./manifest.js";
