@@ -240,6 +240,12 @@ describe("ferry up: CI from a watched repository", () => {
     expect(slowRun.conclusion).toBe("cancelled");
   });
 
+  it("publishes the JSON Schema of each resource kind", async () => {
+    const r = await api<{ required?: string[]; properties?: { spec?: { required?: string[] } } }>(up, "GET", "/api/v1/schemas/repository");
+    expect(r.status).toBe(200);
+    expect(r.body.properties?.spec?.required).toContain("url");
+  });
+
   it("answers 401 without a token, except for health checks", async () => {
     expect((await fetch(`${up.url}/api/v1/runs`)).status).toBe(401);
     expect((await fetch(`${up.url}/healthz`)).status).toBe(200);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { loadResources, lookupKind } from "../../resources/index.js";
+import { allJsonSchemas, jsonSchemaFor, loadResources, lookupKind } from "../../resources/index.js";
 import type { ResourceProblem } from "../../resources/index.js";
 import type { Store } from "../../store/index.js";
 import { appendEvent } from "../../store/index.js";
@@ -49,6 +49,14 @@ export function registerResourceRoutes(app: FastifyInstance, deps: { store: Stor
       deps.onApplied(r.kind, r.name);
     }
     return { results };
+  });
+
+  // The JSON Schema of each kind, for editors and the dashboard; generated from the zod schemas.
+  app.get("/api/v1/schemas", view, () => allJsonSchemas());
+  app.get<{ Params: { kind: string } }>("/api/v1/schemas/:kind", view, (req) => {
+    const schema = jsonSchemaFor(req.params.kind);
+    if (!schema) throw notFound(`no kind "${req.params.kind}"`);
+    return schema;
   });
 
   app.get<{ Params: { kind: string } }>("/api/v1/resources/:kind", view, async (req) => ({ items: await listResources(store, kindOf(req.params.kind)) }));
