@@ -13,10 +13,18 @@ function runnerOptionsFrom(o: { labels?: string; capacity?: string; workDir?: st
   return { labels, capacity, workDir: resolve(o.workDir ?? join(tmpdir(), "ferry-runner")) };
 }
 
+/**
+ * Resolves on SIGINT/SIGTERM. Shutdown that follows gets 15 seconds; then the process exits anyway,
+ * since leases and restart recovery make an abrupt stop safe.
+ */
 function waitForSignal(): Promise<void> {
   return new Promise((r) => {
-    process.once("SIGINT", () => r());
-    process.once("SIGTERM", () => r());
+    const stop = (): void => {
+      setTimeout(() => process.exit(0), 15_000).unref();
+      r();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
   });
 }
 
@@ -45,6 +53,8 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
       await waitForSignal();
       await cp.close();
       exit(0);
+      // Nothing may keep a stopped server alive (a client's open connection, a timer).
+      setImmediate(() => process.exit(0));
     });
 
   listenOptions(program.command("up"))
@@ -70,6 +80,7 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
       await runner.stop();
       await cp.close();
       exit(0);
+      setImmediate(() => process.exit(0));
     });
 
   program.command("runner")
@@ -97,5 +108,6 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
       await waitForSignal();
       await runner.stop();
       exit(0);
+      setImmediate(() => process.exit(0));
     });
 }

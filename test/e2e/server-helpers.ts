@@ -24,7 +24,10 @@ export async function startFerry(command: "up" | "server" = "up", extraEnv: Reco
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once("exit", r));
         proc.kill("SIGTERM");
+        // A stop that hangs is a bug the output shows; it must not hang the suite.
+        const killer = setTimeout(() => proc.kill("SIGKILL"), 20_000);
         await exited;
+        clearTimeout(killer);
       }
     },
   };

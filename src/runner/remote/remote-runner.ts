@@ -47,6 +47,12 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
     await mkdir(workspace, { recursive: true });
     const abort = new AbortController();
     let reason: string | undefined;
+    // Stopping the runner cancels what it runs; the result still goes to the server below.
+    const onStop = (): void => {
+      reason ??= "the runner was stopped";
+      abort.abort();
+    };
+    stopping.signal.addEventListener("abort", onStop, { once: true });
     const shipper = createLogShipper(client, job.id, job.leaseToken, () => {
       reason = "the server took the job back (lease lost)";
       abort.abort();
@@ -94,7 +100,7 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
     }
     // The lease is kept alive until the server has the result.
     await shipper.close();
-    for (let attempt = 0; attempt < 100 && !stopping.signal.aborted; attempt++) {
+    for (let attempt = 0; attempt < (stopping.signal.aborted ? 3 : 100); attempt++) {
       try {
         await client.post(`/api/v1/runner/jobs/${job.id}/complete`, { leaseToken: job.leaseToken, conclusion, outputs, ...(reason ? { reason } : {}) });
         break;
@@ -107,6 +113,7 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
       }
     }
     clearInterval(heartbeat);
+    stopping.signal.removeEventListener("abort", onStop);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
