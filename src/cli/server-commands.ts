@@ -33,10 +33,13 @@ const listenOptions = (c: Command): Command => c
   .option("--host <host>", "address to listen on", "127.0.0.1")
   .option("--port <port>", "port to listen on", "8420");
 
+const SENSITIVE = new Set(["FERRY_RUNNER_TOKEN", "FERRY_TOKEN", "FERRY_SECRET_KEY"]);
+
 /** Where a runner's host environment and remote-action settings come from, for `up` and `runner`. */
 function runnerEnvironment(): { hostEnv: Record<string, string>; actionsBaseUrl: string; actionsCacheDir: string } {
   return {
-    hostEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== "FERRY_RUNNER_TOKEN")),
+    // Ferry's own credentials never reach a job's environment.
+    hostEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !SENSITIVE.has(e[0]))),
     actionsBaseUrl: process.env.FERRY_ACTIONS_URL ?? "https://github.com",
     actionsCacheDir: join(homedir(), ".cache", "ferry", "actions"),
   };
