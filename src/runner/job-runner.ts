@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
@@ -21,6 +21,10 @@ import type { ReusableFile } from "./reusable-file.js";
 import { fetchRemoteAction } from "./actions/fetch-remote.js";
 import { loadActionDir } from "./actions/load-action.js";
 import type { BuiltinAction, BuiltinContext } from "./builtin/types.js";
+import type { JobContainers } from "./containers/job-containers.js";
+import type { DockerRuns } from "./containers/docker-action.js";
+import { INSTANCE_LABEL } from "./containers/types.js";
+import type { ContainerEngine } from "./containers/types.js";
 import type { Conclusion, JobOutcome, JobRequest, StepRecord } from "./types.js";
 
 type Status = "success" | "failure" | "cancelled";
@@ -40,6 +44,17 @@ type Scope = {
 type PostStep = { name: string; run: () => Promise<boolean> };
 
 type StepRun = { outcome: Conclusion; outputs: Record<string, string> };
+
+/** Where a step's process runs: on the host, in the job container, or in a container of its own. */
+type StepTarget =
+  | { kind: "host"; command: string; args: string[]; cwd: string }
+  | { kind: "exec"; command: string[]; workdir: string }
+  | { kind: "run"; image: string; entrypoint?: string | undefined; args: string[] };
+
+/** PATH in a container whose image sets none. */
+const DEFAULT_CONTAINER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+const NO_ENGINE = "this step needs a container engine (podman or docker), and none was found on this host's PATH";
 
 const STATUS_FUNCS = (scope: Scope, cancelled: () => boolean): ExtraFunction[] => [
   { name: "success", minArgs: 0, maxArgs: 0, call: () => scope.status === "success" && !cancelled() },
@@ -97,6 +112,23 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   const eventPath = join(req.tempDir, "event.json");
   await writeFile(eventPath, JSON.stringify(req.contexts.github.event ?? {}, null, 2));
   const toolCache = join(req.tempDir, "tool-cache");
+  // Containers: the job's own (`container:`, `services:`) and those of Docker steps. Every
+  // container and the network carry the instance label; all are removed when the job ends.
+  const instance = randomBytes(6).toString("hex");
+  const containerLabels = { ferry: "true", "ferry.run": req.runId, "ferry.job": req.jobId };
+  const sameMounts = [req.workspace, req.tempDir, scratch.path];
+  const readOnlyMounts = existsSync(req.actionsCacheDir) ? [req.actionsCacheDir] : [];
+  let enginePromise: Promise<ContainerEngine | undefined> | undefined;
+  const getEngine = (): Promise<ContainerEngine | undefined> => (enginePromise ??= req.containerEngine ? req.containerEngine() : Promise.resolve(undefined));
+  let containers: JobContainers | undefined;
+  let engineEnvFile: ReusableFile | undefined;
+  let stepContainers = 0;
+  // The container code is loaded on first use: most jobs run on the host (start-up is measured).
+  const jobContainersFor = async (engine: ContainerEngine): Promise<JobContainers> => (containers ??= (await import("./containers/job-containers.js")).createJobContainers({
+    engine, container: req.container, services: req.services ?? {}, instance, labels: containerLabels,
+    mounts: sameMounts, readOnlyMounts, scratchDir: scratch.path,
+    log: (line) => emit({ type: "line", job, step: "Initialize containers", text: mask(line), stream: "stdout" }),
+  }));
 
   const runnerCtx: Record<string, Value> = {
     os: "Linux", arch: process.arch === "arm64" ? "ARM64" : "X64", name: "ferry", environment: "self-hosted",
@@ -115,7 +147,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     strategy: req.contexts.strategy,
     inputs: scope.inputs ?? req.contexts.inputs,
     runner: runnerCtx,
-    job: { status: scope.status, container: {}, services: {} },
+    job: { status: scope.status, ...(containers?.context() ?? { container: {}, services: {} }) },
     // A copy: scope.steps grows as steps finish, and evaluated contexts are cached by identity.
     steps: { ...scope.steps },
   });
@@ -134,12 +166,11 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
   ];
   const envContext = (scope: Scope): Record<string, string> => ({ ...req.env, ...Object.fromEntries(globalEnv), ...scope.stepEnv });
 
-  /** The process environment of a step: host env, GitHub's defaults, the env context. */
-  const processEnv = (scope: Scope, env: Record<string, string>, files: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> => {
+  /** GitHub's default variables of a step, and the file-command files. */
+  const githubEnv = (scope: Scope, files: Record<string, string>): Record<string, string> => {
     const g = req.contexts.github;
     const s = (k: string): string => stringify(g[k] ?? null);
-    const base: Record<string, string> = {
-      ...req.hostEnv,
+    return {
       CI: "true", GITHUB_ACTIONS: "true", FERRY: "true",
       GITHUB_WORKSPACE: req.workspace, GITHUB_EVENT_PATH: eventPath, GITHUB_EVENT_NAME: s("event_name"),
       GITHUB_SHA: s("sha"), GITHUB_REF: s("ref"), GITHUB_REF_NAME: s("ref_name"), GITHUB_REF_TYPE: s("ref_type"),
@@ -152,20 +183,83 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
       RUNNER_ENVIRONMENT: "self-hosted", RUNNER_TEMP: runnerTemp, RUNNER_TOOL_CACHE: toolCache, RUNNER_WORKSPACE: resolve(req.workspace, ".."),
       ...files,
       ...(scope.actionPath ? { GITHUB_ACTION_PATH: scope.actionPath } : {}),
-      ...env,
-      ...extra,
     };
+  };
+
+  /** The process environment of a step on the host: host env, GitHub's defaults, the env context. */
+  const processEnv = (scope: Scope, env: Record<string, string>, files: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> => {
+    const base: Record<string, string> = { ...req.hostEnv, ...githubEnv(scope, files), ...env, ...extra };
     base.PATH = composePath(pathPrepends, env.PATH ?? req.hostEnv.PATH);
     return base;
   };
 
+  /**
+   * The environment given to a step in a container: no host variables, the image's own PATH (with
+   * GITHUB_PATH entries in front in the job container; Docker steps get the image's as on GitHub).
+   */
+  const containerEnv = (scope: Scope, env: Record<string, string>, extra: Record<string, string>, jobContainer: boolean): Record<string, string> => {
+    const base: Record<string, string> = { ...githubEnv(scope, files), ...env, ...extra };
+    if (jobContainer && (pathPrepends.length > 0 || env.PATH !== undefined)) {
+      base.PATH = composePath(pathPrepends, env.PATH ?? containers?.job?.env.PATH ?? DEFAULT_CONTAINER_PATH);
+    }
+    return base;
+  };
+
+  type Launch = {
+    command: string; args: string[]; cwd: string;
+    /** The environment of the process started (the engine's, for a container step). */
+    processEnv: Record<string, string>;
+    /** The environment the step sees. */
+    stepEnv: Record<string, string>;
+    error?: string;
+    stopInside?: () => void;
+    stopInsideNow?: () => Promise<void>;
+  };
+
+  /** The process that runs a step's target, and how to stop what it starts inside a container. */
+  const stepLaunch = async (scope: Scope, target: StepTarget, env: Record<string, string>, extra: Record<string, string>): Promise<Launch> => {
+    if (target.kind === "host") {
+      const penv = processEnv(scope, env, files, extra);
+      return { command: target.command, args: target.args, cwd: target.cwd, processEnv: penv, stepEnv: penv };
+    }
+    const cenv = containerEnv(scope, env, extra, target.kind === "exec");
+    const none: Launch = { command: "", args: [], cwd: req.workspace, processEnv: {}, stepEnv: cenv };
+    const engine = await getEngine();
+    if (!engine) return { ...none, error: NO_ENGINE };
+    const jc = await jobContainersFor(engine);
+    const jobContainer = jc.job?.id;
+    if (target.kind === "exec" && !jobContainer) return { ...none, error: "the job container is not running" };
+    // Values go through a file, never the command line: they may hold secrets.
+    const { envFile } = await import("./containers/args.js");
+    const f = envFile(cenv);
+    engineEnvFile ??= openReusableFile(join(scratch.path, `engine-env-${randomUUID()}`));
+    engineEnvFile.write(f.content);
+    const base = { cwd: req.workspace, processEnv: { ...req.hostEnv, ...f.inherited }, stepEnv: cenv };
+    let line: { command: string; args: string[] };
+    let stop: () => Promise<void>;
+    if (target.kind === "exec") {
+      const id = jobContainer ?? "";
+      line = engine.execCommand({ container: id, envFile: engineEnvFile.path, workdir: target.workdir, command: target.command });
+      stop = () => engine.killProcesses(id);
+    } else {
+      const name = `ferry-${instance}-step-${++stepContainers}`;
+      line = engine.runCommand({
+        name, labels: { ...containerLabels, [INSTANCE_LABEL]: instance }, network: jc.network, mounts: sameMounts, readOnlyMounts,
+        workdir: req.workspace, envFile: engineEnvFile.path, image: target.image, entrypoint: target.entrypoint, args: target.args,
+      });
+      stop = () => engine.remove([name]);
+    }
+    return { ...base, ...line, stopInside: () => void stop(), stopInsideNow: stop };
+  };
+
   /** Runs a process for a step with env files, workflow commands and masking wired in. */
   const execStep = async (
-    scope: Scope, display: string, command: string, args: string[], cwd: string,
+    scope: Scope, display: string, target: StepTarget,
     env: Record<string, string>, extra: Record<string, string>, timeoutMs: number | undefined, statePrefix?: Map<string, string>,
   ): Promise<{ ok: boolean; outputs: Record<string, string> }> => {
     const outputs: Record<string, string> = {};
-    const penv = processEnv(scope, env, files, extra);
+    const launch = await stepLaunch(scope, target, env, extra);
+    const penv = launch.stepEnv;
     const processor = createCommandProcessor({ allowUnsecureCommands: () => (penv.ACTIONS_ALLOW_UNSECURE_COMMANDS ?? "").toLowerCase() === "true" });
     const onLine = (raw: string, stream: "stdout" | "stderr"): void => {
       const r = processor.processLine(raw);
@@ -190,13 +284,24 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
       if (r.display !== null) emit({ type: "line", job, step: display, text: mask(r.display), stream });
     };
     let ok = false;
-    if (!existsSync(cwd)) {
+    const { command, args, cwd } = launch;
+    if (launch.error !== undefined) {
+      emit({ type: "annotation", job, step: display, level: "error", message: mask(launch.error) });
+    } else if (!existsSync(cwd)) {
       emit({ type: "annotation", job, step: display, level: "error", message: mask(`working directory ${cwd} does not exist`) });
     } else {
-      const spawnOpts = { cwd, env: penv, onLine, timeoutMs, signal: jobSignal };
+      const spawnOpts = { cwd, env: launch.processEnv, onLine, timeoutMs, signal: jobSignal };
+      // Stopping the engine's client does not stop what it started in a container: on
+      // cancellation, and after a timeout, the processes inside are killed too.
+      const stopInside = launch.stopInside;
+      if (stopInside) jobSignal.addEventListener("abort", stopInside, { once: true });
       const res = launcher
         ? await launcher.run(command, args, spawnOpts).catch(() => runInGroup(command, args, spawnOpts))
         : await runInGroup(command, args, spawnOpts);
+      if (stopInside) {
+        jobSignal.removeEventListener("abort", stopInside);
+        if (res.timedOut || res.cancelled) await launch.stopInsideNow?.();
+      }
       if (res.pid) stepPids.push(res.pid);
       if (res.error) emit({ type: "annotation", job, step: display, level: "error", message: mask(`cannot start ${command}: ${res.error}`) });
       else if (res.timedOut) emit({ type: "annotation", job, step: display, level: "error", message: `The step exceeded its timeout of ${Math.round((timeoutMs ?? 0) / 60000)} minutes and was stopped` });
@@ -250,7 +355,9 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     const shellRaw = step.shell ?? (scope.depth === 0 ? req.defaults.shell : undefined);
     const shellName = shellRaw === undefined || shellRaw === null ? undefined : interpolateString(shellRaw, ctx, fns);
     const penvPath = composePath(pathPrepends, env.PATH ?? req.hostEnv.PATH);
-    const shell = resolveShell(shellName, penvPath);
+    // In the job container the default shell is `sh -e {0}`, as GitHub documents for container jobs.
+    const inContainer = containers?.job !== undefined;
+    const shell = inContainer && shellName === undefined ? { program: "sh", args: ["-e", "{0}"], extension: ".sh" } : resolveShell(shellName, inContainer ? undefined : penvPath);
     let scriptFile = scripts.get(shell.extension);
     if (!scriptFile) {
       scriptFile = openReusableFile(join(scratch.path, `script-${randomUUID()}${shell.extension}`));
@@ -258,7 +365,12 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     }
     const scriptPath = scriptFile.path;
     scriptFile.write(shell.extension === ".ps1" ? `$ErrorActionPreference = 'stop'\n${script}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }` : script);
-    const { ok, outputs } = await execStep(scope, display, shell.program, shellArgs(shell, scriptPath), workingDir(scope, step, env), env, {}, stepTimeout(scope, step, env));
+    const cwd = workingDir(scope, step, env);
+    const command = [shell.program, ...shellArgs(shell, scriptPath)];
+    const target: StepTarget = inContainer
+      ? { kind: "exec", command, workdir: cwd }
+      : { kind: "host", command: shell.program, args: command.slice(1), cwd };
+    const { ok, outputs } = await execStep(scope, display, target, env, {}, stepTimeout(scope, step, env));
     return { outcome: ok ? "success" : isCancelled() ? "cancelled" : "failure", outputs };
   };
 
@@ -292,7 +404,9 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     }
     const stateEnv = (): Record<string, string> => Object.fromEntries([...(state ?? [])].map(([k, v]) => [`STATE_${k}`, v]));
     const main = def.runs.main ?? "";
-    const { ok, outputs } = await execStep(scope, display, process.execPath, [join(actionDir, main)], workingDir(scope, step, env), env,
+    // JavaScript actions run on the host even in container jobs (GitHub runs them in the job
+    // container with the runner's node); the workspace and temp paths are the same in both.
+    const { ok, outputs } = await execStep(scope, display, { kind: "host", command: process.execPath, args: [join(actionDir, main)], cwd: workingDir(scope, step, env) }, env,
       { ...inputEnv, GITHUB_ACTION_PATH: actionDir, ...stateEnv() }, stepTimeout(scope, step, env), state);
     if (def.runs.post) {
       const post = def.runs.post;
@@ -303,7 +417,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
         run: async () => {
           const cond = evaluate(withImplicitSuccess(conditionOf(postIf)), contextsFor(postScope, env), functionsFor(jobScope));
           if (!truthy(cond)) return true;
-          const r = await execStep(postScope, `Post ${display}`, process.execPath, [join(actionDir, post)], req.workspace, env,
+          const r = await execStep(postScope, `Post ${display}`, { kind: "host", command: process.execPath, args: [join(actionDir, post)], cwd: req.workspace }, env,
             { ...inputEnv, GITHUB_ACTION_PATH: actionDir, ...stateEnv() }, undefined, state);
           return r.ok;
         },
@@ -359,7 +473,10 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
       return { outcome: "failure", outputs: {} };
     };
     if (!ref) return fail(`invalid action reference "${uses}"`);
-    if (ref.kind === "docker") return fail(`"${uses}" needs a container engine; Ferry runs jobs on the host and has no container engine configured`);
+    if (ref.kind === "docker") {
+      if (!(await getEngine())) return fail(`"${uses}" needs a container engine (podman or docker), and none was found on this host's PATH`);
+      return runDockerStep(scope, step, display, env, ref.image);
+    }
     let actionDir: string;
     if (ref.kind === "local") {
       actionDir = resolve(req.workspace, ref.path);
@@ -385,8 +502,82 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     const using = def.runs.using;
     if (/^node\d+$/.test(using)) return runNodeAction(scope, actionDir, def, inputs, step, display, env);
     if (using === "composite") return runComposite(scope, actionDir, def, inputs, display, env, ownEnv);
-    if (using === "docker") return fail(`the docker action ${uses} needs a container engine; Ferry runs jobs on the host and has no container engine configured`);
+    if (using === "docker") {
+      const engine = await getEngine();
+      if (!engine) return fail(`the docker action ${uses} needs a container engine (podman or docker), and none was found on this host's PATH`);
+      return runDockerAction(engine, scope, actionDir, def, inputs, step, display, env, uses);
+    }
     return fail(`action ${uses} uses "${using}", which Ferry does not support`);
+  };
+
+  /** `uses: docker://image`: `with.args` and `with.entrypoint` as GitHub reads them, every `with` as INPUT_*. */
+  const runDockerStep = async (scope: Scope, step: StepDef, display: string, env: Record<string, string>, image: string): Promise<StepRun> => {
+    const given = step.with ? toStringRecord(interpolate(step.with, contextsFor(scope, env), functionsFor(scope))) : {};
+    const inputEnv = Object.fromEntries(Object.entries(given).map(([k, v]) => [inputEnvName(k), v]));
+    const { splitWords } = await import("./containers/args.js");
+    const target: StepTarget = { kind: "run", image, entrypoint: given.entrypoint, args: given.args ? splitWords(given.args) : [] };
+    const { ok, outputs } = await execStep(scope, display, target, env, inputEnv, stepTimeout(scope, step, env));
+    return { outcome: ok ? "success" : isCancelled() ? "cancelled" : "failure", outputs };
+  };
+
+  /**
+   * `using: docker`: the image (built from the action's Dockerfile when it names one) runs with
+   * `runs.args`, `runs.entrypoint` and `runs.env`; `pre-entrypoint` runs just before the main
+   * entrypoint (GitHub runs it when the job starts), `post-entrypoint` with the post steps.
+   */
+  const runDockerAction = async (
+    engine: ContainerEngine, scope: Scope, actionDir: string, def: ActionDef, inputs: Record<string, string>, step: StepDef,
+    display: string, env: Record<string, string>, uses: string,
+  ): Promise<StepRun> => {
+    const runs = def.runs as DockerRuns;
+    const fail = (message: string): StepRun => {
+      emit({ type: "annotation", job, step: display, level: "error", message: mask(message) });
+      return { outcome: "failure", outputs: {} };
+    };
+    const { dockerActionImage } = await import("./containers/docker-action.js");
+    const source = dockerActionImage(typeof runs.image === "string" ? runs.image : "", actionDir);
+    let image: string;
+    if (source.kind === "build") {
+      if (!engine.capabilities.build) return fail(`the docker action ${uses} needs an image built from its Dockerfile, which ${engine.name} cannot build`);
+      if (!existsSync(source.dockerfile)) return fail(`the docker action ${uses} names ${source.dockerfile}, which does not exist`);
+      const build = engine.buildCommand({ dockerfile: source.dockerfile, contextDir: source.contextDir, tag: source.tag });
+      const res = await runInGroup(build.command, build.args, {
+        cwd: req.workspace, env: req.hostEnv, signal: jobSignal,
+        onLine: (text, stream) => emit({ type: "line", job, step: display, text: mask(text), stream }),
+      });
+      if (res.pid) stepPids.push(res.pid);
+      if (res.cancelled) return { outcome: "cancelled", outputs: {} };
+      if (res.error || res.exitCode !== 0) return fail(`cannot build the image of ${uses}: ${res.error ?? `${engine.name} build exited with code ${res.exitCode}`}`);
+      image = source.tag;
+    } else image = source.image;
+    const actionScope: Scope = { ...scope, inputs };
+    const ctx = contextsFor(actionScope, env);
+    const fns = functionsFor(actionScope);
+    const args = Array.isArray(runs.args) ? runs.args.map((a) => interpolateString(a, ctx, fns)) : [];
+    const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? interpolateString(v, ctx, fns) : undefined);
+    const extra = {
+      ...(runs.env ? toStringRecord(interpolate(runs.env, ctx, fns)) : {}),
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v])),
+    };
+    const timeout = stepTimeout(scope, step, env);
+    const pre = text(runs["pre-entrypoint"]);
+    if (pre !== undefined) {
+      const r = await execStep(scope, display, { kind: "run", image, entrypoint: pre, args: [] }, env, extra, timeout);
+      if (!r.ok) return { outcome: isCancelled() ? "cancelled" : "failure", outputs: r.outputs };
+    }
+    const { ok, outputs } = await execStep(scope, display, { kind: "run", image, entrypoint: text(runs.entrypoint), args }, env, extra, timeout);
+    const post = text(runs["post-entrypoint"]);
+    if (post !== undefined) {
+      const postIf = typeof runs["post-if"] === "string" ? runs["post-if"] : "always()";
+      posts.push({
+        name: `Post ${display}`,
+        run: async () => {
+          if (!truthy(evaluate(withImplicitSuccess(conditionOf(postIf)), contextsFor(scope, env), functionsFor(jobScope)))) return true;
+          return (await execStep(scope, `Post ${display}`, { kind: "run", image, entrypoint: post, args: [] }, env, extra, undefined)).ok;
+        },
+      });
+    }
+    return { outcome: ok ? "success" : isCancelled() ? "cancelled" : "failure", outputs };
   };
 
   const runComposite = async (
@@ -442,7 +633,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
           const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v]));
           const state = new Map<string, string>();
           stepState.set(step, state);
-          ok = (await execStep(scope, display, process.execPath, [join(actionDir, pre)], req.workspace, env, { ...inputEnv, GITHUB_ACTION_PATH: actionDir }, undefined, state)).ok;
+          ok = (await execStep(scope, display, { kind: "host", command: process.execPath, args: [join(actionDir, pre)], cwd: req.workspace }, env, { ...inputEnv, GITHUB_ACTION_PATH: actionDir }, undefined, state)).ok;
         }
       } catch (error: unknown) {
         emit({ type: "annotation", job, step: display, level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
@@ -504,27 +695,74 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     emit({ type: "step-end", job, step: display, index: index1, outcome, conclusion, durationMs: Date.now() - started });
   };
 
-  const jobScope: Scope = { steps: {}, status: "success", stepEnv: {}, inputs: undefined, actionPath: undefined, depth: 0, prefix: "" };
-  await runPreSteps(jobScope);
-  for (const [i, step] of req.steps.entries()) await runOneStep(jobScope, step, i);
-
-  for (const post of posts.reverse()) {
+  /**
+   * "Initialize containers": the network, services and job container, before the first step.
+   * Resolves to false when the job cannot run (the failure is reported).
+   */
+  const initializeContainers = async (): Promise<boolean> => {
     const index = ++stepCounter;
     const t = Date.now();
-    emit({ type: "step-start", job, step: post.name, index, post: true });
-    let ok: boolean;
-    try {
-      ok = await post.run();
-    } catch (error: unknown) {
-      emit({ type: "annotation", job, step: post.name, level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
-      ok = false;
+    const step = "Initialize containers";
+    emit({ type: "step-start", job, step, index });
+    let ok = false;
+    const engine = await getEngine();
+    if (!engine) {
+      emit({ type: "annotation", job, step, level: "error", message: `job "${req.jobId}" uses ${req.container ? "container:" : "services:"}, which needs a container engine (podman or docker), and none was found on this host's PATH` });
+    } else {
+      try {
+        await (await jobContainersFor(engine)).start(jobSignal);
+        ok = !isCancelled();
+      } catch (error: unknown) {
+        emit({ type: "annotation", job, step, level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
+      }
     }
-    if (!ok) jobScope.status = "failure";
-    const c: Conclusion = ok ? "success" : "failure";
-    emit({ type: "step-end", job, step: post.name, index, outcome: c, conclusion: c, durationMs: Date.now() - t });
+    const c: Conclusion = ok ? "success" : isCancelled() ? "cancelled" : "failure";
+    emit({ type: "step-end", job, step, index, outcome: c, conclusion: c, durationMs: Date.now() - t });
+    return ok;
+  };
+
+  const jobScope: Scope = { steps: {}, status: "success", stepEnv: {}, inputs: undefined, actionPath: undefined, depth: 0, prefix: "" };
+  /** Pre steps, the steps, then post steps in reverse order. */
+  async function runJobSteps(): Promise<void> {
+    await runPreSteps(jobScope);
+    for (const [i, step] of req.steps.entries()) await runOneStep(jobScope, step, i);
+
+    for (const post of posts.reverse()) {
+      const index = ++stepCounter;
+      const t = Date.now();
+      emit({ type: "step-start", job, step: post.name, index, post: true });
+      let ok: boolean;
+      try {
+        ok = await post.run();
+      } catch (error: unknown) {
+        emit({ type: "annotation", job, step: post.name, level: "error", message: mask(error instanceof Error ? error.message : String(error)) });
+        ok = false;
+      }
+      if (!ok) jobScope.status = "failure";
+      const c: Conclusion = ok ? "success" : "failure";
+      emit({ type: "step-end", job, step: post.name, index, outcome: c, conclusion: c, durationMs: Date.now() - t });
+    }
   }
+
+  const usesContainers = req.container !== undefined || Object.keys(req.services ?? {}).length > 0;
+  try {
+    if (usesContainers && !(await initializeContainers())) {
+      jobScope.status = isCancelled() ? "cancelled" : "failure";
+    } else {
+      await runJobSteps();
+    }
+  } finally {
+    if (containers) {
+      const index = ++stepCounter;
+      const t = Date.now();
+      if (usesContainers) emit({ type: "step-start", job, step: "Stop containers", index, post: true });
+      await containers.teardown();
+      if (usesContainers) emit({ type: "step-end", job, step: "Stop containers", index, outcome: "success", conclusion: "success", durationMs: Date.now() - t });
+    }
+  }
+
   if (jobTimer) clearTimeout(jobTimer);
-  for (const f of [...Object.values(fileCommands), ...scripts.values()]) f.close();
+  for (const f of [...Object.values(fileCommands), ...scripts.values(), ...(engineEnvFile ? [engineEnvFile] : [])]) f.close();
   launcher?.close();
   await scratch.remove();
   // Nothing a step started outlives the job.

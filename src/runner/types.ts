@@ -2,6 +2,7 @@ import type { Value } from "../workflow/index.js";
 import type { RunDefaults, StepDef } from "../workflow/index.js";
 import type { Masker } from "./masker.js";
 import type { LocalStores } from "./builtin/types.js";
+import type { ContainerEngine, ContainerSpec } from "./containers/types.js";
 
 export type Conclusion = "success" | "failure" | "cancelled" | "skipped";
 export type JobResult = "success" | "failure" | "cancelled" | "skipped";
@@ -61,6 +62,12 @@ export type JobRequest = {
   masker: Masker;
   sink: JobSink;
   signal?: AbortSignal | undefined;
+  /** The job's `container:`, evaluated: its steps run in it. */
+  container?: ContainerSpec | undefined;
+  /** The job's `services:` that have an image, evaluated, by id. */
+  services?: Record<string, ContainerSpec> | undefined;
+  /** Finds the container engine, when a job or a step needs one; absent or undefined: none. */
+  containerEngine?: (() => Promise<ContainerEngine | undefined>) | undefined;
 };
 
 export type JobOutcome = { result: "success" | "failure" | "cancelled"; outputs: Record<string, string>; steps: StepRecord[]; durationMs: number };

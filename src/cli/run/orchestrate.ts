@@ -14,7 +14,7 @@ import { fetchRemoteAction } from "../../runner/actions/fetch-remote.js";
 import type { JobResult, JobSink } from "../../runner/types.js";
 import type { Masker } from "../../runner/masker.js";
 import type { LocalStores } from "../../runner/builtin/types.js";
-import { which } from "../../runner/shells.js";
+import type { ContainerEngine, ContainerSpec } from "../../runner/containers/types.js";
 import { createSemaphore } from "./semaphore.js";
 import { resolveInputs } from "../../workflow/index.js";
 import type { createConcurrencyGroups } from "./concurrency.js";
@@ -75,6 +75,10 @@ export async function runWorkflow(
   const baseCtx = (): Contexts => ({ github, inputs: opts.inputs, vars: envr.vars, secrets, env: {} });
   const workflowEnv = { ...envr.cliEnv, ...strRec(interpolate(wf.env ?? null, baseCtx())) };
   const concurrency = envr.concurrency;
+  // Looked up once, and only when a job or a step needs a container engine.
+  let engine: Promise<ContainerEngine | undefined> | undefined;
+  const containerEngine = (): Promise<ContainerEngine | undefined> =>
+    (engine ??= import("../../runner/containers/detect.js").then((m) => m.detectContainerEngine(envr.hostEnv)));
 
   const needsCtx = (job: JobDef): Record<string, Value> => needsContext(job, states);
   const jobFunctions = (job: JobDef): ExtraFunction[] =>
@@ -93,15 +97,21 @@ export async function runWorkflow(
     const fns = jobFunctions(job);
     const jobEnv = { ...workflowEnv, ...strRec(interpolate(job.env ?? null, ctx, fns)) };
     const timeout = job.timeoutMinutes === undefined ? 360 : Number(interpolate(job.timeoutMinutes, ctx, fns));
-    const engine = ["container", "services"].find((k) => (k === "container" ? job.container : job.services) !== undefined && (k === "container" ? job.container : job.services) !== null);
-    if (engine) {
-      const tool = ["podman", "docker"].find((t) => which(t, envr.hostEnv.PATH));
+    // `container:` and `services:` see github, needs, strategy, matrix, vars and inputs; an empty
+    // image (as a matrix may give) means none, as on GitHub.
+    let container: ContainerSpec | undefined;
+    let services: Record<string, ContainerSpec> = {};
+    if ((job.container ?? null) !== null || (job.services ?? null) !== null) {
+      const { containerSpecOf, serviceSpecsOf } = await import("../../runner/containers/spec.js");
+      container = containerSpecOf(interpolate(job.container ?? null, ctx, fns), "container");
+      services = serviceSpecsOf(interpolate(job.services ?? null, ctx, fns));
+    }
+    const uses = container ? "container:" : Object.keys(services).length > 0 ? "services:" : undefined;
+    if (uses && !(await containerEngine())) {
       envr.sink({ type: "job-start", job: name });
       envr.sink({
         type: "annotation", job: name, step: "Set up job", level: "error",
-        message: tool
-          ? `job "${job.id}" uses ${engine}:, which ferry run does not run yet (found ${tool}); run it under ferry runner with a container engine`
-          : `job "${job.id}" uses ${engine}:, which needs a container engine (podman or docker), and none is installed on this host`,
+        message: `job "${job.id}" uses ${uses}, which needs a container engine (podman or docker), and none is installed on this host`,
       });
       envr.sink({ type: "job-end", job: name, result: "failure", durationMs: 0, outputs: {} });
       return { result: "failure", outputs: {} };
@@ -121,7 +131,7 @@ export async function runWorkflow(
       },
       hostEnv: envr.hostEnv, workspace, tempDir, sourceRepo: envr.repoDir, runId: envr.runId,
       runNumber: 1, stores: envr.stores, actionsBaseUrl: envr.actionsBaseUrl, actionsCacheDir: envr.actionsCacheDir,
-      masker: envr.masker, sink: envr.sink, signal,
+      masker: envr.masker, sink: envr.sink, signal, container, services, containerEngine,
     });
     const continueOnError = job.continueOnError !== undefined && truthy(interpolate(job.continueOnError, ctx, fns));
     return { result: outcome.result === "failure" && continueOnError ? "success" : outcome.result, outputs: outcome.outputs };
