@@ -5,6 +5,7 @@ import { InputError } from "../workflow/index.js";
 import type { RunOptions } from "./run/run-command.js";
 import { registerServerCommands } from "./server-commands.js";
 import { registerClientCommands } from "./client-commands.js";
+import { registerArtifactCommands } from "./artifact-commands.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -46,6 +47,7 @@ export function createProgram(write: (s: string) => void, exit: (code: number) =
     });
   registerServerCommands(program, write, exit);
   registerClientCommands(program, write);
+  registerArtifactCommands(program, write, exit);
   return program;
 }
 
