@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../workflow/index.js";
 import type { ArtifactInfo, ArtifactReference, ArtifactVersion } from "../registry/artifact/index.js";
 import type { RegistryClient } from "../registry/client/index.js";
+import { resolveServer } from "./client/api-client.js";
 import type { ClientOptions } from "./client/api-client.js";
 
 type Write = (s: string) => void;
@@ -11,20 +11,8 @@ type Exit = (code: number) => void;
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/**
- * The registry and token, resolved as every API command resolves them (see `createApiClient`): flags, then
- * FERRY_SERVER / FERRY_TOKEN, then the data directory's admin token.
- */
-function registryTarget(o: ClientOptions): { url: string; token: string } {
-  const url = (o.server ?? process.env.FERRY_SERVER ?? "http://127.0.0.1:8420").replace(/\/+$/, "");
-  let token = o.token ?? process.env.FERRY_TOKEN;
-  if (!token) {
-    const file = join(resolve(o.dataDir ?? process.env.FERRY_DATA_DIR ?? ".ferry"), "admin.token");
-    if (existsSync(file)) token = readFileSync(file, "utf8").trim();
-  }
-  if (!token) throw new InputError([{ file: "--token", message: "no token: pass --token, set FERRY_TOKEN, or run where ferry up keeps its data (.ferry/admin.token)" }]);
-  return { url, token };
-}
+/** The registry and token, resolved as every API command resolves them. */
+const registryTarget = (o: ClientOptions): { url: string; token: string } => resolveServer(o);
 
 async function client(cmd: Command): Promise<RegistryClient> {
   const { createRegistryClient } = await import("../registry/client/index.js");

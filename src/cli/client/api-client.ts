@@ -19,7 +19,7 @@ export type ApiClient = {
 };
 
 /** The server and token: flags, then FERRY_SERVER / FERRY_TOKEN, then the local data directory's admin token. */
-export function createApiClient(o: ClientOptions): ApiClient {
+export function resolveServer(o: ClientOptions): { url: string; token: string } {
   const url = (o.server ?? process.env.FERRY_SERVER ?? "http://127.0.0.1:8420").replace(/\/+$/, "");
   let token = o.token ?? process.env.FERRY_TOKEN;
   if (!token) {
@@ -27,6 +27,11 @@ export function createApiClient(o: ClientOptions): ApiClient {
     if (existsSync(file)) token = readFileSync(file, "utf8").trim();
   }
   if (!token) throw new InputError([{ file: "--token", message: "no token: pass --token, set FERRY_TOKEN, or run where ferry up keeps its data (.ferry/admin.token)" }]);
+  return { url, token };
+}
+
+export function createApiClient(o: ClientOptions): ApiClient {
+  const { url, token } = resolveServer(o);
   const headers = { authorization: `Bearer ${token}` };
   const fail = async (res: Response): Promise<never> => {
     const body = await res.json().catch(() => ({})) as { error?: { code?: string; message?: string; details?: unknown } };
