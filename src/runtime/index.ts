@@ -1,0 +1,10 @@
+export type { ExitListener, LogOptions, Replica, ReplicaSpec, ReplicaSpecInput, Runtime, RuntimeCapabilities } from "./types.js";
+export { replicaSchema, replicaSpecSchema, artifactSourceSchema, imageSourceSchema } from "./schema.js";
+export { parseReplicaSpec } from "./parse-spec.js";
+export { RuntimeError, runtimeErrorCodes } from "./runtime-error.js";
+export type { RuntimeErrorCode } from "./runtime-error.js";
+export { createProcessRuntime, createReleaseCache } from "./process/index.js";
+export type { ProcessRuntimeOptions, ReleaseCache, ReleaseCacheOptions, ReleaseRef } from "./process/index.js";
+export { createPodmanRuntime } from "./podman/index.js";
+export type { PodmanRuntimeOptions } from "./podman/index.js";
+export { writeFileAtomic } from "./write-file-atomic.js";

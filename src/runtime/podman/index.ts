@@ -1,0 +1,2 @@
+export { createPodmanRuntime } from "./podman-runtime.js";
+export type { PodmanRuntimeOptions } from "./podman-runtime.js";
