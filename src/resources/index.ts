@@ -1,7 +1,16 @@
+export { formatPath } from "./format-path.js";
 export { jsonSchemaFor, allJsonSchemas, type JsonSchema } from "./json-schema.js";
 export { kinds, lookupKind, type KindColumn, type KindDefinition, type Resource, type ResourceKind } from "./kinds.js";
 export { loadResourceFiles, loadResources, type LoadResourcesResult } from "./load.js";
 export { formatResourceProblem, type ResourceProblem } from "./resource-problem.js";
+export {
+  applicationSchema,
+  applicationSpecSchema,
+  repositoryPathProblem,
+  revisionProblem,
+  type Application,
+  type ApplicationInput,
+} from "./schema/application.js";
 export { durationSchema, type DurationBounds } from "./schema/duration-schema.js";
 export {
   API_VERSION,
@@ -20,3 +29,11 @@ export {
   type RepositoryInput,
 } from "./schema/repository.js";
 export { secretRefSchema } from "./schema/secret-ref-schema.js";
+export { artifactReferenceProblem, imageReferenceProblem } from "./schema/image-reference.js";
+export {
+  serviceSchema,
+  serviceSpecSchema,
+  STOP_SIGNALS,
+  type Service,
+  type ServiceInput,
+} from "./schema/service.js";

@@ -1,8 +1,10 @@
 import type { z } from "zod";
+import { applicationSchema, type Application } from "./schema/application.js";
 import { repositorySchema, type Repository } from "./schema/repository.js";
+import { serviceSchema, type Service } from "./schema/service.js";
 
-/** Every resource Ferry knows, defaults applied. Grows into a union as kinds are added. */
-export type Resource = Repository;
+/** Every resource Ferry knows, defaults applied. */
+export type Resource = Repository | Application | Service;
 
 /** The kind names, e.g. `"Repository"`. */
 export type ResourceKind = Resource["kind"];
@@ -34,6 +36,28 @@ const definitions: readonly KindDefinition[] = [
     columns: [
       { header: "URL", path: "spec.url" },
       { header: "POLL", path: "spec.pollInterval" },
+    ],
+  },
+  {
+    kind: "Application",
+    schema: applicationSchema,
+    plural: "applications",
+    shortNames: ["app", "apps"],
+    columns: [
+      { header: "REPO", path: "spec.source.repoURL" },
+      { header: "PATH", path: "spec.source.path" },
+      { header: "RUNTIME", path: "spec.destination.runtime" },
+    ],
+  },
+  {
+    kind: "Service",
+    schema: serviceSchema,
+    plural: "services",
+    shortNames: ["svc"],
+    columns: [
+      { header: "ARTIFACT", path: "spec.artifact" },
+      { header: "IMAGE", path: "spec.image" },
+      { header: "REPLICAS", path: "spec.replicas" },
     ],
   },
 ];

@@ -90,7 +90,8 @@ spec:
   ])("accepts %s", (line, tags) => {
     const result = loadResources(repositoryYaml(`  url: /srv/git/shop.git\n  ${line}\n`), "repo.yaml");
     expect(result.ok).toBe(true);
-    if (result.ok && tags !== undefined) expect(result.resources[0]?.spec.tags).toEqual(tags);
+    const resource = result.ok ? result.resources[0] : undefined;
+    if (resource?.kind === "Repository" && tags !== undefined) expect(resource.spec.tags).toEqual(tags);
   });
 
   it.each<[string, string, number, number, string, string]>([
