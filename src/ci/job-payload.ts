@@ -26,6 +26,21 @@ export const jobPayloadSchema = z.object({
   }),
   /** Names of the repository secrets the job's expressions mention; only these are handed over. */
   secretNames: z.array(z.string()),
+  /** `container:` and `services:`, unevaluated (credentials may read secrets); the runner evaluates them. */
+  container: z.unknown().optional(),
+  services: z.unknown().optional(),
+  /** Job-level `concurrency`, evaluated: the scheduler admits one job of a group at a time. */
+  concurrency: z.object({ group: z.string(), cancelInProgress: z.boolean() }).optional(),
+  /**
+   * For a job of a called (reusable) workflow: the `secrets:` of each call on the way down, outermost
+   * first, with the caller's `needs` and `inputs`. The runner maps the repository's secrets through
+   * them, so a called job sees exactly the secrets its caller passed (all of them with `inherit`).
+   */
+  callSecrets: z.array(z.object({
+    secrets: z.unknown(),
+    needs: z.record(z.string(), z.unknown()),
+    inputs: z.record(z.string(), z.unknown()),
+  })).optional(),
 });
 
 export type JobPayload = z.infer<typeof jobPayloadSchema>;

@@ -20,7 +20,10 @@ export async function rerunFailedJobs(deps: { store: Store; scheduler: Scheduler
   const wjobs = store.sqlite.prepare("SELECT job_id, result, outputs FROM workflow_jobs WHERE run_id = ?").all(runId) as Array<{ job_id: string; result: string | null; outputs: string | null }>;
   const failed = new Set(wjobs.filter((w) => w.result === "failure" || w.result === "cancelled").map((w) => w.job_id));
   if (failed.size === 0) throw new InputError([{ file: `run ${runId}`, message: "no job failed; nothing to re-run" }]);
-  const keep = (id: string): boolean => !failed.has(id) && ![...ancestorsOf(wf, id)].some((a) => failed.has(a));
+  const keepTop = (id: string): boolean => !failed.has(id) && ![...ancestorsOf(wf, id)].some((a) => failed.has(a));
+  // A reusable-workflow call re-runs as a whole: its jobs (`caller/inner`) go with their caller.
+  const topOf = (id: string): string => id.split("/")[0] ?? id;
+  const keep = (id: string): boolean => keepTop(topOf(id));
   const now = new Date().toISOString();
   const newId = store.sqlite.transaction(() => {
     const info = store.sqlite.prepare(`INSERT INTO runs (repo, run_number, workflow_file, workflow_name, workflow_text, event, ref, sha, actor, status, reason,
@@ -35,7 +38,7 @@ export async function rerunFailedJobs(deps: { store: Store; scheduler: Scheduler
           store.sqlite.prepare("INSERT INTO jobs (run_id, job_id, name, status, conclusion, reason, labels, payload, outputs, created_at, completed_at) VALUES (?, ?, ?, 'completed', ?, ?, ?, '{}', ?, ?, ?)")
             .run(id, w.job_id, j.name, j.conclusion, `kept from run ${runId}`, j.labels, j.outputs, now, now);
         }
-      } else {
+      } else if (!w.job_id.includes("/")) {
         store.sqlite.prepare("INSERT INTO workflow_jobs (run_id, job_id, status) VALUES (?, ?, 'pending')").run(id, w.job_id);
       }
     }

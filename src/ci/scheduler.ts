@@ -6,8 +6,10 @@ import { expireLeases, requestCancel } from "../store/index.js";
 import { stringify, truthy } from "../workflow/index.js";
 import { interpolate } from "../workflow/index.js";
 import type { Bus } from "./bus.js";
+import { admitGroup, waitingGroups } from "./job-concurrency.js";
+import { loadCalls } from "./load-calls.js";
 import { planRun } from "./plan-run.js";
-import type { InstanceState, RunAction, WorkflowJobState } from "./plan-run.js";
+import type { CallTarget, InstanceState, RunAction, WorkflowJobState } from "./plan-run.js";
 
 export type Scheduler = {
   /** Hands over a workflow already parsed for a new run, saving the scheduler a parse. */
@@ -20,14 +22,18 @@ export type Scheduler = {
   stop(): void;
 };
 
-type RunRow = { id: number; repo: string; status: string; workflow_file: string; workflow_text: string; payload: string; inputs: string; reason: string | null };
+type RunRow = { id: number; repo: string; sha: string; status: string; workflow_file: string; workflow_text: string; payload: string; inputs: string; reason: string | null };
+
+/** Reads a file of a repository's mirror at a commit (the called workflows of reusable-workflow jobs). */
+export type ReadMirrorFile = (repo: string, sha: string, path: string) => Promise<string | undefined>;
 
 const now = (): string => new Date().toISOString();
 
 /** The CI scheduler: plans each run's jobs (needs, if, matrix) and queues them for runners. */
-export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: RunRow): Record<string, Value> }): Scheduler {
+export function createScheduler(deps: { store: Store; bus: Bus; readFile: ReadMirrorFile; githubFor(run: RunRow): Record<string, Value> }): Scheduler {
   const { store, bus } = deps;
   const parsed = new Map<number, WorkflowDef>();
+  const calls = new Map<number, Map<string, CallTarget>>();
   const busy = new Map<number, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -40,6 +46,29 @@ export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: R
     return wf;
   }
 
+  /** The workflows the run's reusable-workflow jobs call, read once from the mirror at the run's commit. */
+  async function callsOf(run: RunRow, wf: WorkflowDef): Promise<Map<string, CallTarget>> {
+    let c = calls.get(run.id);
+    if (!c) {
+      c = wf.jobs.some((j) => j.uses !== undefined) ? await loadCalls(wf, (path) => deps.readFile(run.repo, run.sha, path)) : new Map<string, CallTarget>();
+      calls.set(run.id, c);
+    }
+    return c;
+  }
+
+  /** Job-level concurrency: re-checks every group with a waiting job; advances the runs it changed. */
+  function admitWaiting(): void {
+    let queued = false;
+    const touched = new Set<number>();
+    for (const g of waitingGroups(store)) {
+      const r = admitGroup(store, g.repo, g.group, now());
+      queued ||= r.queued;
+      for (const id of r.runs) touched.add(id);
+    }
+    if (queued) bus.emit({ type: "jobs-queued" });
+    for (const id of touched) void scheduler.advance(id);
+  }
+
   function apply(runId: number, actions: RunAction[]): void {
     const db = store.sqlite;
     db.transaction(() => {
@@ -49,18 +78,28 @@ export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: R
             db.prepare("UPDATE workflow_jobs SET status = 'completed', result = 'skipped' WHERE run_id = ? AND job_id = ?").run(runId, a.jobId);
             break;
           case "expand": {
-            const ins = db.prepare("INSERT INTO jobs (run_id, job_id, name, status, labels, payload, created_at) VALUES (?, ?, ?, 'queued', ?, ?, ?)");
-            for (const i of a.instances) ins.run(runId, a.jobId, i.name, JSON.stringify(i.labels), JSON.stringify(i.payload), now());
+            // A job of a concurrency group waits until the group admits it (admitWaiting).
+            const ins = db.prepare("INSERT INTO jobs (run_id, job_id, name, status, reason, labels, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            for (const i of a.instances) {
+              const group = i.payload.concurrency?.group;
+              ins.run(runId, a.jobId, i.name, group ? "waiting" : "queued", group ? `Waiting for the concurrency group '${group}'` : null, JSON.stringify(i.labels), JSON.stringify(i.payload), now());
+            }
             db.prepare("UPDATE workflow_jobs SET status = 'running' WHERE run_id = ? AND job_id = ?").run(runId, a.jobId);
             break;
           }
           case "fail":
             db.prepare("INSERT INTO jobs (run_id, job_id, name, status, conclusion, reason, labels, payload, created_at, completed_at) VALUES (?, ?, ?, 'completed', 'failure', ?, '[]', '{}', ?, ?)")
-              .run(runId, a.jobId, a.jobId, a.reason, now(), now());
+              .run(runId, a.jobId, a.name ?? a.jobId, a.reason, now(), now());
             db.prepare("UPDATE workflow_jobs SET status = 'completed', result = 'failure' WHERE run_id = ? AND job_id = ?").run(runId, a.jobId);
             break;
+          case "start-call": {
+            db.prepare("UPDATE workflow_jobs SET status = 'running' WHERE run_id = ? AND job_id = ?").run(runId, a.jobId);
+            const add = db.prepare("INSERT OR IGNORE INTO workflow_jobs (run_id, job_id, status) VALUES (?, ?, 'pending')");
+            for (const id of a.innerJobIds) add.run(runId, id);
+            break;
+          }
           case "cancel-instances":
-            db.prepare("UPDATE jobs SET status = 'completed', conclusion = 'cancelled', reason = ?, completed_at = ? WHERE run_id = ? AND job_id = ? AND status = 'queued'")
+            db.prepare("UPDATE jobs SET status = 'completed', conclusion = 'cancelled', reason = ?, completed_at = ? WHERE run_id = ? AND job_id = ? AND status IN ('queued', 'waiting')")
               .run(a.reason, now(), runId, a.jobId);
             db.prepare("UPDATE jobs SET cancel_requested = 1 WHERE run_id = ? AND job_id = ? AND status = 'in_progress'").run(runId, a.jobId);
             break;
@@ -79,6 +118,7 @@ export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: R
     const done = actions.find((a) => a.type === "complete-run");
     if (done) {
       parsed.delete(runId);
+      calls.delete(runId);
       bus.emit({ type: "run-updated", runId, status: "completed", conclusion: done.conclusion });
       const group = (store.sqlite.prepare("SELECT concurrency_group FROM runs WHERE id = ?").get(runId) as { concurrency_group: string | null } | undefined)?.concurrency_group;
       if (group) {
@@ -142,7 +182,9 @@ export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: R
         return;
       }
       if (!admitted(run, wf)) return;
+      admitWaiting();
       const actions = planRun({
+        calls: await callsOf(run, wf),
         runId, wf, github: deps.githubFor(run), inputs: JSON.parse(run.inputs) as Record<string, Value>, vars,
         workflowJobs: wjobs.map((w): WorkflowJobState => ({
           jobId: w.job_id, status: w.status as WorkflowJobState["status"], result: (w.result ?? undefined) as WorkflowJobState["result"],
@@ -156,8 +198,9 @@ export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: R
       });
       if (actions.length === 0) return;
       apply(runId, actions);
+      if (actions.some((a) => a.type === "expand" || a.type === "cancel-instances")) admitWaiting();
       // Only what can unlock further planning needs another pass.
-      if (!actions.some((a) => a.type === "skip" || a.type === "complete-job" || a.type === "fail")) return;
+      if (!actions.some((a) => a.type === "skip" || a.type === "complete-job" || a.type === "fail" || a.type === "start-call")) return;
     }
   }
 
@@ -175,6 +218,7 @@ export function createScheduler(deps: { store: Store; bus: Bus; githubFor(run: R
       return next;
     },
     async reapLostRunners() {
+      admitWaiting();
       const lost = expireLeases(store);
       for (const runId of new Set(lost.map((j) => j.run_id))) await scheduler.advance(runId);
     },

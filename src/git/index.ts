@@ -5,6 +5,7 @@ export { handleGitHttp, type GitHttpRequest, type GitHttpResponse } from "./http
 export { lsRemote, type LsRemoteOptions } from "./ls-remote.js";
 export { createMirrors, type CreateMirrorsOptions, type Mirrors } from "./mirror.js";
 export { assertMirrorName, isMirrorName } from "./mirror-name.js";
+export { createMergeCommit, type MergeCommitResult } from "./merge-commit.js";
 export { MirrorNotFoundError } from "./mirror-not-found-error.js";
 export { parseGitHttpPath, type GitHttpPath } from "./parse-git-http-path.js";
 export { parseRepositoryUrl } from "./parse-repository-url.js";

@@ -7,6 +7,7 @@ import { MirrorNotFoundError } from "./mirror-not-found-error.js";
 import { assertRepositoryUrl, urlError } from "./redact-url.js";
 import { remoteConfigArgs } from "./remote-config-args.js";
 import { changedFiles, commitInfo, tryResolveCommit, resolveCommit, type CommitInfo } from "./repo-info.js";
+import { createMergeCommit, type MergeCommitResult } from "./merge-commit.js";
 
 export interface CreateMirrorsOptions {
   git: Git;
@@ -38,6 +39,11 @@ export interface Mirrors {
   /** Paths that differ between commits `from` (null: none, so every file) and `to`. */
   changedFiles(name: string, from: string | null, to: string): Promise<string[]>;
   commit(name: string, sha: string): Promise<CommitInfo>;
+  /**
+   * The test merge of pull request `number`: `head` merged into `base` as a commit with both as
+   * parents, kept at `refs/ferry/pull/<number>/merge` (fetchable by runners); or the conflicting files.
+   */
+  mergePullRequest(name: string, number: number, base: string, head: string): Promise<MergeCommitResult>;
 }
 
 const ALL_REFS = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"] as const;
@@ -176,6 +182,18 @@ export function createMirrors({ git, dir }: CreateMirrorsOptions): Mirrors {
     async commit(name, sha) {
       assertSha(sha);
       return commitInfo(git, await existing(name), sha);
+    },
+
+    async mergePullRequest(name, number, base, head) {
+      assertSha(base);
+      assertSha(head);
+      if (!Number.isSafeInteger(number) || number <= 0) throw new Error(`invalid pull request number: ${JSON.stringify(number)}`);
+      const repo = await existing(name);
+      return writes.run(repo, async () => {
+        // Older versions kept a fork's head at refs/ferry/pull/<n>, which would block refs/ferry/pull/<n>/merge.
+        await git.run(repo, ["update-ref", "-d", `refs/ferry/pull/${number}`], { allowFailure: true });
+        return createMergeCommit(git, repo, { base: base.toLowerCase(), head: head.toLowerCase(), ref: `refs/ferry/pull/${number}/merge` });
+      });
     },
   };
 }

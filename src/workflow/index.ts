@@ -10,3 +10,4 @@ export * from "./model.js";
 export * from "./template.js";
 export * from "./triggers.js";
 export * from "./uses.js";
+export * from "./reusable.js";

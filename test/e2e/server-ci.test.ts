@@ -192,7 +192,7 @@ describe("ferry up: CI from a watched repository", () => {
     expect((second.jobs[0] as { reason?: string | null }).reason).toBe(`kept from run ${first.id}`);
   });
 
-  it("runs pull_request workflows from a signed pull request webhook, at the head commit", async () => {
+  it("runs pull_request workflows from a signed pull request webhook, at the merge commit", async () => {
     const repo = makeRepo({ ".github/workflows/pr.yml": "on:\n  pull_request:\n    branches: [main]\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n          echo \"checking ${{ github.head_ref }} into ${{ github.base_ref }}: $(cat FEATURE)\"\n" });
     cleanups.push(repo.cleanup);
     await applyRepo("prs", repo.dir, "  webhook:\n    secretRef: PR_HOOK\n");
@@ -212,7 +212,10 @@ describe("ferry up: CI from a watched repository", () => {
     const sig = `sha256=${createHmac("sha256", "pr-s3cret").update(body).digest("hex")}`;
     const res = await fetch(`${up.url}/webhooks/prs`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "pr-1", "x-hub-signature-256": sig }, body });
     expect(res.status).toBe(202);
-    const run = await runFor("prs", head);
+    // The run is at the test merge of the head into main, as on GitHub.
+    const sha = await waitFor(async () => (await api<{ items: Array<{ sha: string }> }>(up, "GET", "/api/v1/runs?repository=prs")).body.items[0]?.sha, 20_000, () => "no pull request run");
+    expect(sha).not.toBe(head);
+    const run = await runFor("prs", sha);
     expect(run.conclusion).toBe("success");
     expect(await logText(run.jobs[0]?.id ?? 0)).toContain("checking feature into main: new button");
   });

@@ -8,6 +8,7 @@ import type { Combination } from "../../workflow/index.js";
 import type { JobDef, WorkflowDef } from "../../workflow/index.js";
 import { loadWorkflow } from "../../workflow/index.js";
 import { parseUses } from "../../workflow/index.js";
+import { callInputs, callOutputs, callSecrets, calledJobId } from "../../workflow/index.js";
 import { InputError } from "../../workflow/index.js";
 import { runJob } from "../../runner/job-runner.js";
 import { fetchRemoteAction } from "../../runner/actions/fetch-remote.js";
@@ -16,7 +17,6 @@ import type { Masker } from "../../runner/masker.js";
 import type { LocalStores } from "../../runner/builtin/types.js";
 import type { ContainerEngine, ContainerSpec } from "../../runner/containers/types.js";
 import { createSemaphore } from "./semaphore.js";
-import { resolveInputs } from "../../workflow/index.js";
 import type { createConcurrencyGroups } from "./concurrency.js";
 
 export type JobSummary = { id: string; name: string; result: JobResult; durationMs: number };
@@ -147,22 +147,12 @@ export async function runWorkflow(
       path = join(root, ref.path);
     } else throw new InputError([{ file: wf.file, line: job.line, message: `invalid reusable workflow reference "${uses}"` }]);
     const called = await loadWorkflow(path, relative(envr.repoDir, path) || path);
-    if (!called.call) throw new InputError([{ file: called.file, line: 1, column: 1, message: `${called.file} cannot be called: it has no on.workflow_call` }]);
     const ctx: Contexts = { ...baseCtx(), needs: needsCtx(job), matrix: {}, strategy: {}, env: workflowEnv };
-    const given = rec(interpolate(job.with ?? {}, ctx, jobFunctions(job)));
-    const inputs = resolveInputs(called.call.inputs, given, ctx, `${called.file}`, (m) => envr.sink({ type: "annotation", job: display, step: "Set up job", level: "warning", message: m }));
-    for (const k of Object.keys(given)) {
-      if (!Object.keys(called.call.inputs).some((n) => n.toLowerCase() === k.toLowerCase())) {
-        throw new InputError([{ file: wf.file, line: job.line, message: `input "${k}" is not defined in ${called.file}` }]);
-      }
-    }
-    const calledSecrets = job.secrets === "inherit" ? secrets : strRec(interpolate(job.secrets ?? {}, ctx, jobFunctions(job)));
-    const sub = await runWorkflow(called, envr, { inputs, secrets: calledSecrets, namePrefix: `${display} / `, idPrefix: `${job.id}/` });
+    const inputs = callInputs(job, wf, called, ctx, jobFunctions(job), (m) => envr.sink({ type: "annotation", job: display, step: "Set up job", level: "warning", message: m }));
+    const calledSecrets = callSecrets(job, secrets, ctx, jobFunctions(job));
+    const sub = await runWorkflow(called, envr, { inputs, secrets: calledSecrets, namePrefix: `${display} / `, idPrefix: calledJobId(job.id, "") });
     summaries.push(...sub.jobs);
-    const outputs = strRec(interpolate(
-      Object.fromEntries(Object.entries(called.call.outputs).map(([k, o]) => [k, (o ?? {}).value ?? ""])),
-      { ...ctx, jobs: subJobs(sub), inputs },
-    ));
+    const outputs = callOutputs(called, subJobs(sub), { ...ctx, inputs });
     return { result: sub.result, outputs };
   };
 
@@ -264,7 +254,7 @@ export async function runWorkflow(
   return out;
 }
 
-function subJobs(sub: WorkflowResult): Record<string, Value> {
+function subJobs(sub: WorkflowResult): Record<string, JobState> {
   const states = (sub as WorkflowResult & { states?: Map<string, JobState> }).states ?? new Map<string, JobState>();
   return Object.fromEntries([...states].map(([id, s]) => [id, { result: s.result, outputs: s.outputs }]));
 }
