@@ -103,6 +103,9 @@ export function registerClientCommands(program: Command, write: Write): void {
         for (const s of j.steps) write(`    ${s.number}. ${s.name}: ${s.conclusion ?? s.status}\n`);
       }
       for (const a of r.annotations) write(`  ${a.level}: ${a.message}\n`);
+      const made = await (await client(cmd)).request<{ items: Array<{ kind: string; name: string; repository: string; reference: string; digest: string }> }>("GET", `/api/v1/runs/${encodeURIComponent(id)}/artifacts`);
+      if (made.items.length > 0) write("  artifacts:\n");
+      for (const a of made.items) write(`    ${a.kind} ${a.kind === "workflow" ? a.name : `${a.repository}:${a.reference}`} ${a.digest}\n`);
     });
   withServer(runs.command("rerun")).argument("<id>").description("re-run the failed jobs of a run (and what needs them)")
     .action(async (id: string, _o: unknown, cmd: Command) => {

@@ -10,10 +10,10 @@ export type BasicAuthorizerOptions = {
   publicRepositories?(name: string): boolean;
 };
 
-/** push and delete: operator, admin or runner (CI publishes); pull: viewer and up, or runner. */
+/** push and delete: operator, admin or runner (CI publishes); pull: viewer and up, or runner; a running job's token pulls and pushes. */
 const allowed: Record<RegistryAction, readonly string[]> = {
-  pull: ["viewer", "operator", "admin", "runner"],
-  push: ["operator", "admin", "runner"],
+  pull: ["viewer", "operator", "admin", "runner", "job", "agent"],
+  push: ["operator", "admin", "runner", "job"],
   delete: ["operator", "admin", "runner"],
 };
 

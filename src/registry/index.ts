@@ -16,3 +16,4 @@ export { BlobCorruptError } from "./verifying-stream.js";
 export { parseDigest, sha256Digest } from "./digest.js";
 export { isRepositoryName, isTag } from "./names.js";
 export { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from "./manifest.js";
+export { tokenFromAuthorization } from "./credentials.js";

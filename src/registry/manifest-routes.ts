@@ -83,7 +83,7 @@ export async function putManifest(ctx: RegistryContext, req: FastifyRequest, rep
   if (subject !== undefined) await ctx.meta.addReferrer(name, subject, { digest, mediaType: m.mediaType, size: bytes.length, ...described });
   if (ref.tag !== undefined) await ctx.meta.setTag(name, ref.tag, digest);
   try {
-    ctx.deps.onPush?.({ repository: name, reference, digest, mediaType: m.mediaType, ...described });
+    ctx.deps.onPush?.({ repository: name, reference, digest, mediaType: m.mediaType, ...described }, req);
   } catch (error: unknown) {
     req.log.warn({ err: error }, "registry onPush listener failed");
   }

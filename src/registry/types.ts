@@ -29,5 +29,6 @@ export type RegistryRouteDeps = {
   maxManifestBytes?: number;
   /** Largest blob accepted (413 SIZE_INVALID above it); default unlimited. */
   maxBlobBytes?: number;
-  onPush?(e: PushEvent): void;
+  /** Told of every manifest push, with the request (to see who pushed it). */
+  onPush?(e: PushEvent, req: FastifyRequest): void;
 };

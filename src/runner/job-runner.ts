@@ -434,7 +434,7 @@ export async function runJob(req: JobRequest): Promise<JobOutcome> {
     const makeCtx = (): BuiltinContext => ({
       inputs, workspace: req.workspace, tempDir: runnerTemp, github: req.contexts.github,
       env: processEnv(scope, env, {}), sourceRepo: req.sourceRepo, workspacePrepared: req.workspacePrepared,
-      sourceAuthHeader: req.sourceAuthHeader, runId: req.runId, stores: req.stores, state, signal: jobSignal,
+      sourceAuthHeader: req.sourceAuthHeader, runId: req.runId, stores: req.stores, server: req.server, state, signal: jobSignal,
       log, setOutput: (k, v) => { outputs[k] = v; }, exportVariable: (k, v) => { globalEnv.set(k, v); },
       addPath: (d) => { pathPrepends.unshift(d); }, saveState: (k, v) => { state[k] = v; },
       warning: (m) => emit({ type: "annotation", job, step: display, level: "warning", message: mask(m) }),

@@ -4,6 +4,9 @@ import type { Masker } from "./masker.js";
 import type { LocalStores } from "./builtin/types.js";
 import type { ContainerEngine, ContainerSpec } from "./containers/types.js";
 
+/** A Ferry server as a job sees it: its URL and the job's own short-lived token. */
+export type JobServer = { url: string; token: string };
+
 export type Conclusion = "success" | "failure" | "cancelled" | "skipped";
 export type JobResult = "success" | "failure" | "cancelled" | "skipped";
 
@@ -56,6 +59,8 @@ export type JobRequest = {
   runId: string;
   runNumber: number;
   stores: LocalStores;
+  /** The server this job runs for, with the job's token: artifacts then go to its registry. Absent under ferry run. */
+  server?: JobServer | undefined;
   /** Where remote actions are fetched from, e.g. https://github.com. */
   actionsBaseUrl: string;
   actionsCacheDir: string;

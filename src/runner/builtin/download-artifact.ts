@@ -8,6 +8,7 @@ import { isInside, isNotFound, isReallyInside } from "./fs-safety.js";
 import { expandTilde, githubString, homeDirectory, readBooleanInput, readInput } from "./inputs.js";
 import type { BuiltinAction, BuiltinContext, LocalStores } from "./types.js";
 import { ActionFailure } from "./types.js";
+import { listServerArtifacts, pullFromServer } from "./server-artifacts.js";
 
 /**
  * Copies one stored artifact into `destination`, which is created if needed.
@@ -26,8 +27,13 @@ export async function extractArtifact(
   if (summary.digest !== record.digest) {
     ctx.warning(`The digest of artifact "${record.name}" does not match the one recorded at upload; its files may have been changed`);
   }
+  return copyFilesInto(source, summary.files, destination, ctx);
+}
+
+/** Copies `files` (relative, `/`-separated) from `source` into `destination`, never writing outside it. */
+async function copyFilesInto(source: string, files: readonly string[], destination: string, ctx: Pick<BuiltinContext, "signal">): Promise<number> {
   await mkdir(destination, { recursive: true });
-  for (const file of summary.files) {
+  for (const file of files) {
     ctx.signal.throwIfAborted();
     const target = join(destination, ...file.split("/"));
     if (!isInside(destination, target) || !(await isReallyInside(destination, dirname(target)))) {
@@ -40,7 +46,44 @@ export async function extractArtifact(
     await removeExistingFile(target);
     await copyFile(join(source, ...file.split("/")), target, constants.COPYFILE_EXCL);
   }
-  return summary.files.length;
+  return files.length;
+}
+
+/** download-artifact against the server's registry (server runners). */
+async function downloadFromServer(ctx: BuiltinContext & { server: NonNullable<BuiltinContext["server"]> }, runId: string, destination: string): Promise<void> {
+  const name = readInput(ctx.inputs, "name");
+  const idsInput = readInput(ctx.inputs, "artifact-ids");
+  const pattern = readInput(ctx.inputs, "pattern");
+  const mergeMultiple = readBooleanInput(ctx.inputs, "merge-multiple", false);
+  let artifacts = await listServerArtifacts(ctx.server, runId, ctx.signal);
+  if (name !== "") {
+    const one = artifacts.find((a) => a.name === name);
+    if (one === undefined) throw new ActionFailure(`Artifact not found: ${name}`);
+    artifacts = [one];
+  } else if (idsInput !== "") {
+    const ids = idsInput.split(",").map((id) => id.trim()).filter((id) => id !== "");
+    const missing = ids.filter((id) => !artifacts.some((a) => String(a.id) === id));
+    if (missing.length > 0) throw new ActionFailure(`Artifact not found: ID ${missing.join(", ")}`);
+    artifacts = artifacts.filter((a) => ids.includes(String(a.id)));
+  } else if (pattern !== "") {
+    const matches = picomatch(pattern, { dot: true });
+    artifacts = artifacts.filter((a) => matches(a.name));
+  }
+  if (name === "") ctx.log(`Found ${artifacts.length} artifact(s)`);
+  for (const artifact of artifacts) {
+    const target = name !== "" || mergeMultiple ? destination : join(destination, artifact.name);
+    ctx.log(`Downloading artifact "${artifact.name}" (ID ${artifact.id}, ${artifact.digest}) to ${target}`);
+    const pulled = await pullFromServer(ctx, artifact);
+    try {
+      const { files } = await summarizeTree(pulled.dir, ctx.signal);
+      const count = await copyFilesInto(pulled.dir, files, target, ctx);
+      if (name !== "") ctx.log(`Artifact download completed successfully (${count} file(s)).`);
+    } finally {
+      await pulled.cleanup();
+    }
+  }
+  if (name === "") ctx.log(`Total of ${artifacts.length} artifact(s) downloaded`);
+  ctx.setOutput("download-path", destination);
 }
 
 async function removeExistingFile(path: string): Promise<void> {
@@ -78,6 +121,8 @@ async function main(ctx: BuiltinContext): Promise<void> {
   const runId = selectRunId(ctx);
   const pathInput = readInput(ctx.inputs, "path");
   const destination = resolve(ctx.workspace, expandTilde(pathInput === "" ? "." : pathInput, homeDirectory(ctx.env)));
+  const server = ctx.server;
+  if (server !== undefined) return downloadFromServer({ ...ctx, server }, runId, destination);
 
   if (name !== "") {
     const record = await readArtifact(ctx.stores, runId, name);

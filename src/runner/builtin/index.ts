@@ -2,13 +2,14 @@ import { parseUses } from "../../workflow/index.js";
 import { cacheAction, cacheRestoreAction, cacheSaveAction } from "./cache.js";
 import { checkoutAction } from "./checkout.js";
 import { downloadArtifactAction } from "./download-artifact.js";
+import { publishAction } from "./publish.js";
 import { setupNodeAction } from "./setup-node.js";
 import type { BuiltinAction } from "./types.js";
 import { uploadArtifactAction } from "./upload-artifact.js";
 
 /** Built-in actions keyed by lower-case `owner/repo` (or `owner/repo/path` for sub-actions). */
 export const builtinActions: ReadonlyMap<string, BuiltinAction> = new Map(
-  [checkoutAction, uploadArtifactAction, downloadArtifactAction, cacheAction, cacheRestoreAction, cacheSaveAction, setupNodeAction].map(
+  [checkoutAction, uploadArtifactAction, downloadArtifactAction, cacheAction, cacheRestoreAction, cacheSaveAction, setupNodeAction, publishAction].map(
     (action) => [action.id.toLowerCase(), action] as const,
   ),
 );

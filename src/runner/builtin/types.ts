@@ -22,6 +22,8 @@ export type BuiltinContext = {
   /** A unique id for this workflow run (artifacts are scoped to it). */
   runId: string;
   stores: LocalStores;
+  /** The server a runner works for, with the job's token; upload/download-artifact then use its registry. */
+  server?: { url: string; token: string } | undefined;
   /** State saved by this action's main step, for its post step. */
   state: Readonly<Record<string, string>>;
   signal: AbortSignal;

@@ -16,6 +16,7 @@ import { homeDirectory, readBooleanInput, readInput, readListInput } from "./inp
 import { commonAncestor, findPaths, parsePathPatterns, searchRoots } from "./path-patterns.js";
 import type { BuiltinAction, BuiltinContext } from "./types.js";
 import { ActionFailure } from "./types.js";
+import { listServerArtifacts, uploadToServer } from "./server-artifacts.js";
 
 /** What an upload would store: the files and the directory their stored paths are relative to. */
 export type UploadPlan = { rootDirectory: string; files: string[] };
@@ -88,6 +89,21 @@ async function main(ctx: BuiltinContext): Promise<void> {
   }
   ctx.log(`With the provided path, there will be ${plan.files.length} file(s) uploaded`);
   warnCaseCollisions(ctx, plan);
+
+  const server = ctx.server;
+  if (server !== undefined) {
+    const exists = (await listServerArtifacts(server, ctx.runId, ctx.signal)).some((a) => a.name === name);
+    if (exists && !overwrite) {
+      throw new ActionFailure(`An artifact named "${name}" already exists in this run; use a different name or set overwrite: true to replace it`);
+    }
+    if (exists) ctx.log(`Replacing the existing artifact "${name}"`);
+    const uploaded = await uploadToServer({ ...ctx, server }, name, plan);
+    ctx.log(`Artifact ${name} has been successfully uploaded! Final size is ${uploaded.size} bytes. Artifact ID is ${uploaded.id}`);
+    ctx.setOutput("artifact-id", String(uploaded.id));
+    ctx.setOutput("artifact-url", `${server.url}/api/v1/runs/${encodeURIComponent(ctx.runId)}/artifacts/${uploaded.id}`);
+    ctx.setOutput("artifact-digest", uploaded.digest);
+    return;
+  }
 
   if (!overwrite && (await readArtifact(ctx.stores, ctx.runId, name)) !== undefined) {
     throw new ActionFailure(

@@ -3,15 +3,20 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Value } from "../../workflow/index.js";
-import { stringify, truthy } from "../../workflow/index.js";
+import { callSecrets, stringify, truthy } from "../../workflow/index.js";
 import { interpolate } from "../../workflow/index.js";
+import { CONTAINER_LABEL } from "../../ci/index.js";
+import type { JobPayload } from "../../ci/index.js";
 import type { StepDef } from "../../workflow/index.js";
 import type { ClaimResponse } from "../../server/api/runner-api.js";
 import { runJob } from "../job-runner.js";
+import type { ContainerEngine } from "../containers/types.js";
 import { createMasker } from "../masker.js";
 import type { JobEvent } from "../types.js";
 import { createLogShipper } from "./log-shipper.js";
 import { createServerClient, ServerError } from "./server-client.js";
+import { jobFerryEnv, writeFerryShim } from "./job-ferry-env.js";
+import type { FerryCommand } from "./job-ferry-env.js";
 
 export type RemoteRunnerOptions = {
   serverUrl: string;
@@ -24,6 +29,8 @@ export type RemoteRunnerOptions = {
   actionsBaseUrl: string;
   actionsCacheDir: string;
   cacheDir: string;
+  /** How to start this Ferry, for the `ferry` command steps find on their PATH; none when absent. */
+  ferryCommand?: FerryCommand | undefined;
   log(message: string, fields?: Record<string, unknown>): void;
 };
 
@@ -39,6 +46,18 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
   const stopping = new AbortController();
   const loops: Array<Promise<void>> = [];
   let running = 0;
+  // The container engine, found once (as ferry run finds it: FERRY_CONTAINER_ENGINE, podman,
+  // docker; CONTAINERS_CONF and the rest of the host environment apply). With one, the runner
+  // adds the `container` label, so jobs that need an engine come only to runners that have one.
+  let engine: Promise<ContainerEngine | undefined> | undefined;
+  const containerEngine = (): Promise<ContainerEngine | undefined> =>
+    (engine ??= import("../containers/detect.js").then((m) => m.detectContainerEngine(o.hostEnv)).catch(() => undefined));
+  let labels: Promise<string[]> | undefined;
+  const claimLabels = (): Promise<string[]> => (labels ??= containerEngine().then((e) => {
+    if (!e) return o.labels;
+    o.log("container engine found", { engine: e.name, program: e.program });
+    return o.labels.some((l) => l.toLowerCase() === CONTAINER_LABEL) ? o.labels : [...o.labels, CONTAINER_LABEL];
+  }));
 
   async function runOne(job: Job): Promise<void> {
     const p = job.payload;
@@ -68,16 +87,29 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
         });
     // Often enough that a cancellation reaches the running step within about a second.
     }, Math.max(200, Math.min(1000, Math.floor(job.leaseMs / 3))));
-    const secrets = job.secrets;
-    const masker = createMasker(Object.values(secrets).filter((v) => v !== ""));
+    // A called (reusable) workflow's job sees the secrets its caller passed, under their names there.
+    let secrets: Record<string, string> = {};
+    let secretsError: string | undefined;
+    try {
+      secrets = secretsOf(p, job.secrets);
+    } catch (error: unknown) {
+      secretsError = `the secrets: of a reusable-workflow call cannot be evaluated: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    const masker = createMasker([...Object.values(job.secrets), ...Object.values(secrets), job.jobToken ?? ""].filter((v) => v !== ""));
+    const shimDir = o.ferryCommand ? await writeFerryShim(join(o.workDir, "bin"), o.ferryCommand) : undefined;
     const ctx = { github: p.contexts.github as Record<string, Value>, inputs: p.contexts.inputs as Record<string, Value>, vars: p.contexts.vars as Record<string, Value>, secrets };
     let conclusion: "success" | "failure" | "cancelled" = "failure";
     let outputs: Record<string, string> = {};
     try {
+      if (secretsError !== undefined) throw new Error(secretsError);
       const workflowEnv = strRec(interpolate(p.workflowEnv ?? null, { ...ctx, env: {} }));
       const jobCtx = { ...ctx, needs: p.contexts.needs as Record<string, Value>, matrix: (p.contexts.matrix ?? {}) as Record<string, Value>, strategy: p.contexts.strategy as Record<string, Value>, env: workflowEnv };
       const env = { ...workflowEnv, ...strRec(interpolate(p.jobEnv ?? null, jobCtx)) };
       const timeout = Number(interpolate(p.timeoutMinutes ?? 360, jobCtx));
+      // `container:` and `services:` may read secrets (registry credentials): evaluated here.
+      const specs = p.container !== undefined || p.services !== undefined ? await import("../containers/spec.js") : undefined;
+      const container = specs?.containerSpecOf(interpolate(p.container ?? null, jobCtx), "container");
+      const services = specs?.serviceSpecsOf(interpolate(p.services ?? null, jobCtx)) ?? {};
       const outcome = await runJob({
         name: p.name, jobId: p.jobId, steps: p.steps as unknown as StepDef[], defaults: p.defaults, env, outputs: p.outputs,
         timeoutMinutes: Number.isFinite(timeout) && timeout > 0 ? timeout : 360,
@@ -85,10 +117,11 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
           github: { ...ctx.github, workspace, job: p.jobId }, vars: ctx.vars, secrets, needs: jobCtx.needs,
           matrix: p.contexts.matrix as Record<string, Value> | null, strategy: jobCtx.strategy, inputs: ctx.inputs,
         },
-        hostEnv: o.hostEnv, workspace, tempDir: join(dir, "tmp"), sourceRepo: job.gitUrl, workspacePrepared: false,
+        hostEnv: job.jobToken ? jobFerryEnv(o.serverUrl, job.jobToken, shimDir, o.hostEnv) : o.hostEnv, workspace,
+        ...(job.jobToken ? { server: { url: o.serverUrl, token: job.jobToken } } : {}), tempDir: join(dir, "tmp"), sourceRepo: job.gitUrl, workspacePrepared: false,
         sourceAuthHeader: `Authorization: Bearer ${o.token}`, runId: String(p.runId), runNumber: 1,
         stores: { artifactsDir: join(o.workDir, "artifacts"), cacheDir: o.cacheDir },
-        actionsBaseUrl: o.actionsBaseUrl, actionsCacheDir: o.actionsCacheDir, masker,
+        actionsBaseUrl: o.actionsBaseUrl, actionsCacheDir: o.actionsCacheDir, masker, container, services, containerEngine,
         sink: (e: JobEvent) => shipper.push(e as unknown as Record<string, unknown>), signal: abort.signal,
       });
       conclusion = outcome.result;
@@ -122,7 +155,7 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
     while (!stopping.signal.aborted) {
       let job: Job | null = null;
       try {
-        const r = await client.post<ClaimResponse>("/api/v1/runner/claim", { runnerId, name: o.name ?? hostname(), labels: o.labels, waitMs: 20_000 }, { timeoutMs: 30_000, signal: stopping.signal });
+        const r = await client.post<ClaimResponse>("/api/v1/runner/claim", { runnerId, name: o.name ?? hostname(), labels: await claimLabels(), waitMs: 20_000 }, { timeoutMs: 30_000, signal: stopping.signal });
         job = r.job;
         backoff = 200;
       } catch (error: unknown) {
@@ -153,4 +186,19 @@ export function createRemoteRunner(o: RemoteRunnerOptions): { start(): void; sto
       await Promise.allSettled(loops);
     },
   };
+}
+
+/**
+ * The `secrets` context of a job: the repository's secrets, mapped through the `secrets:` of each
+ * reusable-workflow call on the way to the job (a called job sees only what its caller passed).
+ */
+function secretsOf(p: JobPayload, repoSecrets: Record<string, string>): Record<string, string> {
+  let secrets = repoSecrets;
+  const github = p.contexts.github as Record<string, Value>;
+  const vars = p.contexts.vars as Record<string, Value>;
+  for (const level of p.callSecrets ?? []) {
+    const ctx = { github, vars, needs: level.needs as Record<string, Value>, inputs: level.inputs as Record<string, Value>, env: {} };
+    secrets = callSecrets({ secrets: level.secrets as "inherit" | Record<string, unknown> | undefined }, secrets, ctx);
+  }
+  return secrets;
 }

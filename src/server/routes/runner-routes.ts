@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Store } from "../../store/index.js";
-import { claimJob, completeJob, getJob, recordStep, renewLease } from "../../store/index.js";
+import { claimJob, completeJob, createJobToken, getJob, pruneJobTokens, recordStep, renewLease } from "../../store/index.js";
 import { secretValues } from "../../store/index.js";
 import type { SecretBox } from "../../store/index.js";
 import { jobPayloadSchema } from "../../ci/index.js";
@@ -50,6 +50,7 @@ export function registerRunnerRoutes(app: FastifyInstance, deps: RunnerRoutesDep
           job: {
             id: claim.job.id, leaseToken: claim.leaseToken, leaseExpiresAt: claim.leaseExpiresAt, leaseMs: deps.leaseMs, payload, secrets,
             gitUrl: `${deps.publicUrl()}/git/${encodeURIComponent(run.repo)}`,
+            jobToken: createJobToken(store, claim.job.id, claim.leaseToken),
           },
         };
       }
@@ -98,6 +99,7 @@ export function registerRunnerRoutes(app: FastifyInstance, deps: RunnerRoutesDep
     const body = parse(completeRequest, req.body);
     const job = completeJob(store, Number(req.params.id), body.leaseToken, { conclusion: body.conclusion, outputs: body.outputs, reason: body.reason });
     bus.emit({ type: "job-updated", runId: job.run_id, jobId: job.id, status: "completed", conclusion: body.conclusion });
+    pruneJobTokens(store);
     await deps.scheduler.advance(job.run_id);
     return { ok: true };
   });
