@@ -6,6 +6,7 @@ import type { RunOptions } from "./run/run-command.js";
 import { registerServerCommands } from "./server-commands.js";
 import { registerClientCommands } from "./client-commands.js";
 import { registerArtifactCommands } from "./artifact-commands.js";
+import { registerAppCommands } from "./app-commands.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -48,6 +49,7 @@ export function createProgram(write: (s: string) => void, exit: (code: number) =
   registerServerCommands(program, write, exit);
   registerClientCommands(program, write);
   registerArtifactCommands(program, write, exit);
+  registerAppCommands(program, write);
   return program;
 }
 

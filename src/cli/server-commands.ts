@@ -33,11 +33,14 @@ const listenOptions = (c: Command): Command => c
   .option("--host <host>", "address to listen on", "127.0.0.1")
   .option("--port <port>", "port to listen on", "8420");
 
-const SENSITIVE = new Set(["FERRY_RUNNER_TOKEN", "FERRY_TOKEN", "FERRY_SECRET_KEY"]);
+const SENSITIVE = new Set(["FERRY_RUNNER_TOKEN", "FERRY_TOKEN", "FERRY_SECRET_KEY", "FERRY_AGENT_TOKEN"]);
 
 /** Where a runner's host environment and remote-action settings come from, for `up` and `runner`. */
-function runnerEnvironment(): { hostEnv: Record<string, string>; actionsBaseUrl: string; actionsCacheDir: string } {
+function runnerEnvironment(): { hostEnv: Record<string, string>; actionsBaseUrl: string; actionsCacheDir: string; ferryCommand: string[] | undefined } {
+  const script = process.argv[1];
   return {
+    // Steps get a `ferry` command: this same program, started the same way.
+    ferryCommand: script === undefined ? undefined : [process.execPath, resolve(script)],
     // Ferry's own credentials never reach a job's environment.
     hostEnv: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !SENSITIVE.has(e[0]))),
     actionsBaseUrl: process.env.FERRY_ACTIONS_URL ?? "https://github.com",
@@ -77,9 +80,19 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
         ...runnerEnvironment(), cacheDir: join(dataDir, "cache"), log: (m, f) => logger.info(f ?? {}, m),
       });
       runner.start();
-      write(`Ferry is up at ${cp.url}\n  data:   ${dataDir}\n  token:  ${join(dataDir, "admin.token")} (admin)\n  runner: embedded, labels ${r.labels.join(", ")}\n`);
+      const { createAgent } = await import("../delivery/agent/index.js");
+      const serverHost = new URL(cp.url).host;
+      const agent = createAgent({
+        name: "local", stateDir: join(dataDir, "agent"), source: { kind: "server", url: cp.url, token: cp.agentToken },
+        registryToken: (host) => (host === serverHost ? cp.agentToken : undefined), log: (m, f) => logger.info(f ?? {}, m),
+        ...(process.env.CONTAINERS_CONF ? { containersConf: process.env.CONTAINERS_CONF } : {}),
+        ...(process.env.FERRY_PROGRESS_DEADLINE_MS ? { progressDeadlineMs: Number(process.env.FERRY_PROGRESS_DEADLINE_MS) } : {}),
+      });
+      await agent.start();
+      write(`Ferry is up at ${cp.url}\n  data:   ${dataDir}\n  token:  ${join(dataDir, "admin.token")} (admin)\n  runner: embedded, labels ${r.labels.join(", ")}\n  agent:  embedded, name local\n`);
       write(`Try:  ferry apply -f repository.yaml   ferry runs   ferry logs RUN -f\n`);
       await waitForSignal();
+      await agent.stop();
       await runner.stop();
       await cp.close();
       exit(0);
@@ -110,6 +123,39 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
       logger.info({ server: o.server, labels: r.labels, capacity: r.capacity }, "runner started");
       await waitForSignal();
       await runner.stop();
+      exit(0);
+      setImmediate(() => process.exit(0));
+    });
+
+  program.command("agent")
+    .description("deliver Applications to this environment: GitOps, pull-based")
+    .option("--server <url>", "the Ferry server to get Applications from")
+    .option("--token <token>", "an agent token (or FERRY_AGENT_TOKEN; ferry up writes one to .ferry/agent.token)")
+    .option("--file <path>", "Applications from this YAML file or directory instead of a server")
+    .option("--name <name>", "the agent's name, as Applications' destination.agent says", "local")
+    .option("--data-dir <dir>", "where the agent keeps mirrors, releases, replicas and their logs", ".ferry/agent")
+    .option("--insecure-registry <host>", "a registry host to reach over plain HTTP (loopback hosts always are); repeatable", (v: string, p: string[]) => [...p, v], [] as string[])
+    .action(async (o: { server?: string; token?: string; file?: string; name: string; dataDir: string; insecureRegistry: string[] }) => {
+      const { createLogger } = await import("../server/logger.js");
+      const { createAgent } = await import("../delivery/agent/index.js");
+      const { InputError } = await import("../workflow/errors.js");
+      const logger = createLogger(process.env.FERRY_LOG_LEVEL ?? "info");
+      const token = o.token ?? process.env.FERRY_AGENT_TOKEN;
+      if (!o.file && !o.server) throw new InputError([{ file: "--server", message: "give --server URL (with --token) or --file PATH" }]);
+      if (o.server && !token) throw new InputError([{ file: "--token", message: "an agent token is needed (--token or FERRY_AGENT_TOKEN; ferry up writes one to .ferry/agent.token)" }]);
+      const serverHost = o.server ? new URL(o.server).host : undefined;
+      const agent = createAgent({
+        name: o.name, stateDir: resolve(o.dataDir),
+        source: o.file ? { kind: "file", path: resolve(o.file) } : { kind: "server", url: o.server ?? "", token: token ?? "" },
+        registryToken: (host) => (host === serverHost ? token : process.env.FERRY_REGISTRY_TOKEN),
+        insecureRegistries: o.insecureRegistry, log: (m, f) => logger.info(f ?? {}, m),
+        ...(process.env.CONTAINERS_CONF ? { containersConf: process.env.CONTAINERS_CONF } : {}),
+        ...(process.env.FERRY_PROGRESS_DEADLINE_MS ? { progressDeadlineMs: Number(process.env.FERRY_PROGRESS_DEADLINE_MS) } : {}),
+      });
+      await agent.start();
+      logger.info({ name: o.name, source: o.file ?? o.server }, "agent started");
+      await waitForSignal();
+      await agent.stop();
       exit(0);
       setImmediate(() => process.exit(0));
     });

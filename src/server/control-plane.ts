@@ -13,6 +13,7 @@ import { createGitWatcher } from "../ci/index.js";
 import { repositoryFullName, triggerPush } from "../ci/index.js";
 import type { Value } from "../workflow/index.js";
 import { createServer } from "./create-server.js";
+import { createDeliveryFeed, normalizeRepoUrl } from "./delivery/delivery-feed.js";
 import { startStatusReporting } from "../ci/index.js";
 import { startSchedules } from "../ci/index.js";
 import { triggerPullRequest } from "../ci/index.js";
@@ -34,7 +35,7 @@ function prSide(payload: Record<string, Value>, side: "head" | "base"): string {
   return typeof ref === "string" ? ref : "";
 }
 
-export type ControlPlane = { url: string; adminToken: string; runnerToken: string; close(): Promise<void> };
+export type ControlPlane = { url: string; adminToken: string; runnerToken: string; agentToken: string; close(): Promise<void> };
 
 /** Starts `ferry server`: store, scheduler, git watcher and the HTTP API. */
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
@@ -48,9 +49,17 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const git = createGit();
   const mirrors = createMirrors({ git, dir: join(o.dataDir, "mirrors") });
   const bus = createBus();
+  const feed = createDeliveryFeed();
+  // Agents hear of every new commit of a watched repository at once, by its URL.
+  bus.on((e) => {
+    if (e.type !== "commit") return;
+    const row = store.sqlite.prepare("SELECT spec FROM resources WHERE kind = 'Repository' AND name = ?").get(e.repo) as { spec: string } | undefined;
+    const repoUrl = row ? (JSON.parse(row.spec) as { url?: string }).url : undefined;
+    if (repoUrl) feed.publish({ type: "commit", url: normalizeRepoUrl(repoUrl), sha: e.sha, ref: e.ref });
+  });
   let url = o.publicUrl ?? "";
   const scheduler = createScheduler({
-    store, bus,
+    store, bus, readFile: (repo, sha, path) => mirrors.readFile(repo, sha, path),
     githubFor: (run) => {
       const payload = JSON.parse(run.payload) as Record<string, Value>;
       const repoUrl = (store.sqlite.prepare("SELECT spec FROM resources WHERE kind = 'Repository' AND name = ?").get(run.repo) as { spec: string } | undefined)?.spec;
@@ -74,7 +83,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     },
   });
   const app = createServer({
-    store, bus, scheduler, mirrors, box, logger, leaseMs, publicUrl: () => url,
+    store, bus, scheduler, mirrors, box, logger, leaseMs, publicUrl: () => url, feed,
     refreshRepository: (name) => watcher.refresh(name),
     pushed: (name, ref, after) => watcher.pushed(name, ref, after),
     pullRequest: async (change) => {
@@ -94,7 +103,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   watcher.start();
   logger.info({ url, dataDir: o.dataDir }, "ferry server started");
   return {
-    url, adminToken: tokens.admin, runnerToken: tokens.runner,
+    url, adminToken: tokens.admin, runnerToken: tokens.runner, agentToken: tokens.agent,
     async close() {
       watcher.stop();
       scheduler.stop();

@@ -12,7 +12,9 @@ import { createMetrics } from "./metrics.js";
 import { registerGitRoutes } from "./routes/git-routes.js";
 import { registerDispatchRoutes } from "./routes/dispatch-routes.js";
 import { createBasicAuthorizer, registerRegistryRoutes } from "../registry/index.js";
-import { appendEvent, verifyToken } from "../store/index.js";
+import { appendEvent, verifyJobToken, verifyToken } from "../store/index.js";
+import { recordPushedArtifact } from "./record-pushed-artifact.js";
+import { registerArtifactRoutes } from "./routes/artifact-routes.js";
 import { registerResourceRoutes } from "./routes/resource-routes.js";
 import { registerRunRoutes } from "./routes/run-routes.js";
 import { registerRunnerRoutes } from "./routes/runner-routes.js";
@@ -20,12 +22,16 @@ import { registerSecretRoutes } from "./routes/secret-routes.js";
 import { registerWebhookRoutes } from "./routes/webhook-routes.js";
 import { join } from "node:path";
 import type { PullRequestChange } from "../ci/index.js";
+import type { DeliveryFeed } from "./delivery/delivery-feed.js";
+import { registerDeliveryRoutes } from "./routes/delivery-routes.js";
 
 export type ServerDeps = {
   store: Store; bus: Bus; scheduler: Scheduler; mirrors: Mirrors; box: SecretBox; logger: Logger;
   leaseMs: number; publicUrl: () => string; refreshRepository(name: string): Promise<void>;
   pushed(name: string, ref: string, after: string): Promise<void>;
   pullRequest(change: PullRequestChange): Promise<unknown>;
+  /** What agents hear about: new commits, changed Applications, requested operations. */
+  feed: DeliveryFeed;
 };
 
 /** The HTTP API of the control plane. */
@@ -57,7 +63,11 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   });
   registerResourceRoutes(app, {
     store: deps.store,
-    onApplied: (kind, name) => { if (kind === "Repository") void deps.refreshRepository(name).catch(() => undefined); },
+    onApplied: (kind, name) => {
+      if (kind === "Repository") void deps.refreshRepository(name).catch(() => undefined);
+      if (kind === "Application") deps.feed.publish({ type: "applications" });
+    },
+    onDeleted: (kind) => { if (kind === "Application") deps.feed.publish({ type: "applications" }); },
   });
   registerRunRoutes(app, { store: deps.store, bus: deps.bus, scheduler: deps.scheduler, logs });
   registerRunnerRoutes(app, { store: deps.store, bus: deps.bus, scheduler: deps.scheduler, box: deps.box, logs, leaseMs: deps.leaseMs, publicUrl: () => deps.publicUrl() });
@@ -66,11 +76,16 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   registerGitRoutes(app, { store: deps.store, mirrors: deps.mirrors });
   registerRegistryRoutes(app, {
     dir: join(deps.store.dataDir, "registry"),
-    authorize: createBasicAuthorizer({ verify: (token) => verifyToken(deps.store, token) }),
-    onPush: (e) => {
+    authorize: createBasicAuthorizer({
+      verify: (token) => verifyToken(deps.store, token) ?? (verifyJobToken(deps.store, token) ? { role: "job" } : undefined),
+    }),
+    onPush: (e, req) => {
+      recordPushedArtifact(deps.store, e, req);
       void appendEvent(deps.store, { actor: "registry", action: "registry.push", kind: "Artifact", name: `${e.repository}:${e.reference}`, data: { digest: e.digest, mediaType: e.mediaType, ...(e.artifactType ? { artifactType: e.artifactType } : {}) } });
     },
   });
+  registerArtifactRoutes(app, { store: deps.store });
+  registerDeliveryRoutes(app, { store: deps.store, feed: deps.feed });
   registerDispatchRoutes(app, { store: deps.store, mirrors: deps.mirrors, scheduler: deps.scheduler, bus: deps.bus });
   return app;
 }

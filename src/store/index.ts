@@ -7,3 +7,6 @@ export * from "./schema.js";
 export * from "./secret-box.js";
 export * from "./secret-store.js";
 export * from "./token-store.js";
+export * from "./job-token-store.js";
+export * from "./run-artifact-store.js";
+export * from "./delivery-store.js";

@@ -45,6 +45,32 @@ ALTER TABLE runs ADD COLUMN concurrency_checked INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX runs_concurrency ON runs (concurrency_group, status);
 `,
   },
+  {
+    version: 3,
+    name: "job tokens and artifacts made by runs",
+    sql: `
+CREATE TABLE job_tokens (hash TEXT PRIMARY KEY, job_id INTEGER NOT NULL REFERENCES jobs (id), lease_token TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX job_tokens_job ON job_tokens (job_id);
+CREATE TABLE run_artifacts (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL REFERENCES runs (id), job_id INTEGER REFERENCES jobs (id),
+  kind TEXT NOT NULL, name TEXT NOT NULL, repository TEXT NOT NULL, reference TEXT NOT NULL, digest TEXT NOT NULL, media_type TEXT NOT NULL,
+  artifact_type TEXT, created_at TEXT NOT NULL);
+CREATE INDEX run_artifacts_run ON run_artifacts (run_id);
+CREATE INDEX run_artifacts_repository ON run_artifacts (repository, digest);
+`,
+  },
+  {
+    version: 4,
+    name: "application sync history and operations",
+    sql: `
+CREATE TABLE app_syncs (id INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, agent TEXT NOT NULL, revision TEXT NOT NULL,
+  trigger TEXT NOT NULL, actor TEXT NOT NULL, result TEXT NOT NULL, message TEXT, changes TEXT NOT NULL,
+  started_at TEXT NOT NULL, finished_at TEXT NOT NULL, agent_sync_id TEXT NOT NULL, UNIQUE (agent, agent_sync_id));
+CREATE INDEX app_syncs_app ON app_syncs (app, id);
+CREATE TABLE app_operations (id INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, type TEXT NOT NULL, revision TEXT,
+  actor TEXT NOT NULL, created_at TEXT NOT NULL, done_at TEXT, result TEXT);
+CREATE INDEX app_operations_pending ON app_operations (app, done_at);
+`,
+  },
 ];
 
 /** Brings the database to the newest schema version; returns the versions applied. */

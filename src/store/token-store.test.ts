@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "./open-store.js";
 import {
-  ADMIN_TOKEN_FILE, createToken, ensureBootstrapTokens, listTokens, revokeToken, roleAllows, RUNNER_TOKEN_FILE, verifyToken, type TokenRole,
+  ADMIN_TOKEN_FILE,
+  AGENT_TOKEN_FILE, createToken, ensureBootstrapTokens, listTokens, revokeToken, roleAllows, RUNNER_TOKEN_FILE, verifyToken, type TokenRole,
 } from "./token-store.js";
 
 describe("token store", () => {
@@ -79,7 +80,8 @@ describe("token store", () => {
 
       expect(verifyToken(store, tokens.admin)?.role).toBe("admin");
       expect(verifyToken(store, tokens.runner)?.role).toBe("runner");
-      for (const [file, token] of [[ADMIN_TOKEN_FILE, tokens.admin], [RUNNER_TOKEN_FILE, tokens.runner]] as const) {
+      expect(verifyToken(store, tokens.agent)?.role).toBe("agent");
+      for (const [file, token] of [[ADMIN_TOKEN_FILE, tokens.admin], [RUNNER_TOKEN_FILE, tokens.runner], [AGENT_TOKEN_FILE, tokens.agent]] as const) {
         expect(readFileSync(join(dataDir, file), "utf8").trim()).toBe(token);
         expect(statSync(join(dataDir, file)).mode & 0o777).toBe(0o600);
       }
@@ -90,7 +92,7 @@ describe("token store", () => {
       const first = ensureBootstrapTokens(store, dataDir);
       const second = ensureBootstrapTokens(store, dataDir);
       expect(second).toEqual(first);
-      expect(listTokens(store)).toHaveLength(2);
+      expect(listTokens(store).map((t) => t.role).sort()).toEqual(["admin", "agent", "runner"]);
     });
 
     it("replaces a token file that no longer verifies", () => {

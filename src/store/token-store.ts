@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { Store } from "./open-store.js";
 
-export const tokenRoles = ["admin", "operator", "viewer", "runner"] as const;
+export const tokenRoles = ["admin", "operator", "viewer", "runner", "agent"] as const;
 export const tokenRoleSchema = z.enum(tokenRoles);
 export type TokenRole = z.infer<typeof tokenRoleSchema>;
 
@@ -57,30 +57,32 @@ export function revokeToken(store: Store, id: string): boolean {
   return store.sqlite.prepare("DELETE FROM tokens WHERE id = ?").run(id).changes > 0;
 }
 
-/** Whether a token of `role` may do what needs `needed`: admin ⊇ operator ⊇ viewer; runner only runner. */
+/** Whether a token of `role` may do what needs `needed`: admin ⊇ operator ⊇ viewer; runner and agent only themselves. */
 export function roleAllows(role: TokenRole, needed: TokenRole): boolean {
-  if (role === "runner" || needed === "runner") return role === needed;
+  if (role === "runner" || needed === "runner" || role === "agent" || needed === "agent") return role === needed;
   const rank = { viewer: 1, operator: 2, admin: 3 } as const;
   return rank[role] >= rank[needed];
 }
 
 export const ADMIN_TOKEN_FILE = "admin.token";
 export const RUNNER_TOKEN_FILE = "runner.token";
+export const AGENT_TOKEN_FILE = "agent.token";
 
 /**
  * The tokens an operator and the first runner start with. A token file that still verifies for its role is
  * kept; otherwise (first start, revoked token, new database) a new token is created and the file is
  * (re)written atomically with mode 0600.
  */
-export function ensureBootstrapTokens(store: Store, dataDir: string): { admin: string; runner: string } {
+export function ensureBootstrapTokens(store: Store, dataDir: string): { admin: string; runner: string; agent: string } {
   mkdirSync(dataDir, { recursive: true });
   return {
     admin: ensureTokenFile(store, join(dataDir, ADMIN_TOKEN_FILE), "admin"),
     runner: ensureTokenFile(store, join(dataDir, RUNNER_TOKEN_FILE), "runner"),
+    agent: ensureTokenFile(store, join(dataDir, AGENT_TOKEN_FILE), "agent"),
   };
 }
 
-function ensureTokenFile(store: Store, path: string, role: "admin" | "runner"): string {
+function ensureTokenFile(store: Store, path: string, role: "admin" | "runner" | "agent"): string {
   const existing = readIfExists(path)?.trim();
   if (existing !== undefined && verifyToken(store, existing)?.role === role) return existing;
   const { token } = createToken(store, { name: `bootstrap-${role}`, role });

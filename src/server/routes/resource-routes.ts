@@ -11,7 +11,7 @@ import { badRequest, notFound } from "../errors.js";
 const applyBody = z.object({ documents: z.array(z.object({ file: z.string().max(1000), text: z.string().max(4 << 20) })).min(1).max(1000) });
 
 /** Declarative resources: apply (all or nothing), get, list, delete. */
-export function registerResourceRoutes(app: FastifyInstance, deps: { store: Store; onApplied(kind: string, name: string): void }): void {
+export function registerResourceRoutes(app: FastifyInstance, deps: { store: Store; onApplied(kind: string, name: string): void; onDeleted?(kind: string, name: string): void }): void {
   const { store } = deps;
   const view = { preHandler: requireRole(store, "viewer") };
   const operate = { preHandler: requireRole(store, "operator") };
@@ -72,6 +72,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: { store: Stor
     const kind = kindOf(req.params.kind);
     if (!(await deleteResource(store, kind, req.params.name))) throw notFound(`${kind} "${req.params.name}" not found`);
     await appendEvent(store, { actor: req.principal?.name ?? "unknown", action: "resource.deleted", kind, name: req.params.name });
+    deps.onDeleted?.(kind, req.params.name);
     return { deleted: true };
   });
 }

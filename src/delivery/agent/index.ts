@@ -1,0 +1,2 @@
+export { createAgent, type Agent, type AgentOptions } from "./agent.js";
+export type { ApplicationStatus } from "./application-controller.js";

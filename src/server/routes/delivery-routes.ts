@@ -1,0 +1,115 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Store, StoredResource } from "../../store/index.js";
+import {
+  appendEvent, completeAppOperation, getAppSync, getResource, listAppSyncs, listResources, newAppSyncSchema, pendingAppOperations,
+  recordAppSync, requestAppOperation, setResourceStatus,
+} from "../../store/index.js";
+import { requireRole } from "../auth.js";
+import { badRequest, conflict, notFound } from "../errors.js";
+import type { DeliveryFeed } from "../delivery/delivery-feed.js";
+
+const statusBody = z.object({ agent: z.string().min(1).max(63), status: z.record(z.string(), z.unknown()) });
+const syncBody = newAppSyncSchema.extend({ agent: z.string().min(1).max(63) });
+const completeBody = z.object({ result: z.string().max(2000) });
+const rollbackBody = z.object({ id: z.number().int().positive().optional() }).default({});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success) throw badRequest("the request body is not valid", r.error.issues);
+  return r.data;
+}
+
+const agentOf = (app: StoredResource): string => ((app.spec.destination as { agent?: string } | undefined)?.agent ?? "local");
+
+/**
+ * GitOps delivery on the server: agents long-poll for their Applications, new commits and operations, and
+ * report status and syncs back; people ask for a sync or a rollback and read the history. The server never
+ * reaches into an environment: it only answers agents.
+ */
+export function registerDeliveryRoutes(app: FastifyInstance, deps: { store: Store; feed: DeliveryFeed }): void {
+  const { store, feed } = deps;
+  const view = { preHandler: requireRole(store, "viewer") };
+  const operate = { preHandler: requireRole(store, "operator") };
+  const agentOnly = { preHandler: requireRole(store, "agent") };
+
+  const application = async (name: string): Promise<StoredResource> => {
+    const r = await getResource(store, "Application", name);
+    if (!r) throw notFound(`Application "${name}" not found`);
+    return r;
+  };
+
+  app.get<{ Params: { agent: string }; Querystring: { cursor?: string; waitMs?: string } }>("/api/v1/agents/:agent/watch", agentOnly, async (req, reply) => {
+    const waitMs = Math.min(Math.max(Number(req.query.waitMs ?? 25_000) || 0, 0), 60_000);
+    const abort = new AbortController();
+    req.raw.once("close", () => abort.abort());
+    let events = feed.since(req.query.cursor);
+    if (events !== undefined && events.length === 0 && waitMs > 0) {
+      await feed.wait(waitMs, abort.signal);
+      events = feed.since(req.query.cursor);
+    }
+    if (reply.raw.destroyed) return reply;
+    const mine = (await listResources(store, "Application")).filter((a) => agentOf(a) === req.params.agent);
+    return {
+      cursor: feed.cursor(),
+      full: events === undefined,
+      applications: mine.map((a) => ({ name: a.metadata.name, generation: a.metadata.generation, spec: a.spec })),
+      commits: (events ?? []).flatMap((e) => (e.type === "commit" ? [{ url: e.url, sha: e.sha, ref: e.ref }] : [])),
+      operations: pendingAppOperations(store, mine.map((a) => a.metadata.name)),
+    };
+  });
+
+  app.put<{ Params: { name: string } }>("/api/v1/applications/:name/status", agentOnly, async (req) => {
+    const body = parse(statusBody, req.body);
+    const a = await application(req.params.name);
+    if (agentOf(a) !== body.agent) throw conflict(`Application "${req.params.name}" is delivered by agent "${agentOf(a)}", not "${body.agent}"`);
+    await setResourceStatus(store, "Application", req.params.name, { ...body.status, agent: body.agent, reportedAt: new Date().toISOString() });
+    return { ok: true };
+  });
+
+  app.post<{ Params: { name: string } }>("/api/v1/applications/:name/syncs", agentOnly, async (req) => {
+    const body = parse(syncBody, req.body);
+    await application(req.params.name);
+    const { agent, ...sync } = body;
+    const recorded = recordAppSync(store, req.params.name, agent, sync);
+    await appendEvent(store, {
+      actor: sync.actor, action: `application.sync.${sync.result.toLowerCase()}`, kind: "Application", name: req.params.name,
+      data: { revision: sync.revision, trigger: sync.trigger, agent, syncId: recorded.id, ...(sync.message ? { message: sync.message } : {}) },
+    });
+    return recorded;
+  });
+
+  app.post<{ Params: { name: string; id: string } }>("/api/v1/applications/:name/operations/:id/complete", agentOnly, (req) => {
+    const body = parse(completeBody, req.body);
+    return { completed: completeAppOperation(store, req.params.name, Number(req.params.id), body.result) };
+  });
+
+  app.get<{ Params: { name: string }; Querystring: { limit?: string } }>("/api/v1/applications/:name/history", view, async (req) => {
+    await application(req.params.name);
+    return { items: listAppSyncs(store, req.params.name, Math.min(Number(req.query.limit ?? 100) || 100, 1000)) };
+  });
+
+  app.post<{ Params: { name: string } }>("/api/v1/applications/:name/sync", operate, async (req) => {
+    await application(req.params.name);
+    const actor = req.principal?.name ?? "unknown";
+    const op = requestAppOperation(store, { app: req.params.name, type: "sync", actor });
+    await appendEvent(store, { actor, action: "application.sync-requested", kind: "Application", name: req.params.name, data: { operation: op.id } });
+    feed.publish({ type: "operation", app: req.params.name });
+    return op;
+  });
+
+  app.post<{ Params: { name: string } }>("/api/v1/applications/:name/rollback", operate, async (req) => {
+    const body = parse(rollbackBody, req.body ?? {});
+    const a = await application(req.params.name);
+    const current = (a.status as { sync?: { revision?: string } } | undefined)?.sync?.revision;
+    const target = body.id !== undefined
+      ? getAppSync(store, req.params.name, body.id)
+      : listAppSyncs(store, req.params.name, 1000).find((s) => s.result === "Succeeded" && s.revision !== current);
+    if (!target) throw notFound(body.id !== undefined ? `no sync ${body.id} of Application "${req.params.name}"` : `Application "${req.params.name}" has no earlier successful sync to roll back to`);
+    const actor = req.principal?.name ?? "unknown";
+    const op = requestAppOperation(store, { app: req.params.name, type: "rollback", revision: target.revision, actor });
+    await appendEvent(store, { actor, action: "application.rollback-requested", kind: "Application", name: req.params.name, data: { operation: op.id, revision: target.revision, syncId: target.id } });
+    feed.publish({ type: "operation", app: req.params.name });
+    return op;
+  });
+}

@@ -1,0 +1,224 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alive, ferry, git, makeRepo } from "./helpers.js";
+import { api, removeDir, startFerry, waitFor } from "./server-helpers.js";
+import type { Up } from "./server-helpers.js";
+
+/**
+ * GitOps delivery end to end under `ferry up`, with the process runtime: a tiny HTTP app published as
+ * artifacts, a config repository in a temp dir, and an Application that the embedded agent keeps in sync.
+ */
+type Status = {
+  sync?: { status: string; revision: string | null; appliedRevision: string | null; message?: string };
+  health?: { status: string; message: string };
+  services?: Array<{ name: string; health: string; replicas: Array<{ pid?: number; version: string; health: string }> }>;
+};
+
+const tmp = mkdtempSync(join(tmpdir(), "ferry-e2e-delivery-"));
+let up: Up;
+let registryHost: string;
+let webPort: number;
+const config = makeRepo({ "README.md": "config\n" });
+
+const APP = `const http = require("node:http");
+const fs = require("node:fs");
+const version = fs.readFileSync(__dirname + "/VERSION", "utf8").trim();
+const healthy = !version.startsWith("broken");
+http.createServer((req, res) => {
+  if (req.url === "/healthz") { res.statusCode = healthy ? 200 : 500; res.end(healthy ? "ok" : "no"); return; }
+  res.end("version " + version + "\\n");
+}).listen(Number(process.env.PORT), "127.0.0.1");
+process.on("SIGTERM", () => process.exit(0));
+`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}
+
+async function publish(version: string): Promise<void> {
+  const dir = join(tmp, `app-${version}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "server.js"), APP);
+  writeFileSync(join(dir, "VERSION"), `${version}\n`);
+  const r = await ferry(tmp, ["artifact", "push", `team/web:${version}`, "server.js", "VERSION", "-C", dir, "--server", up.url, "--token", up.token]);
+  expect(r.code, r.out).toBe(0);
+}
+
+const service = (name: string, version: string, port: number, extra = ""): string => `apiVersion: ferry/v1alpha1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  artifact: ${registryHost}/team/web:${version}
+  command: [node, server.js]
+  replicas: 2
+  ports:
+    - port: ${port}
+  health:
+    http:
+      path: /healthz
+    period: 200ms
+${extra}`;
+
+function commit(files: Record<string, string | null>, message: string): string {
+  for (const [path, text] of Object.entries(files)) {
+    if (text === null) git(config.dir, "rm", "-q", path);
+    else {
+      mkdirSync(join(config.dir, path, ".."), { recursive: true });
+      writeFileSync(join(config.dir, path), text);
+    }
+  }
+  git(config.dir, "add", "-A");
+  git(config.dir, "commit", "-q", "-m", message);
+  return git(config.dir, "rev-parse", "HEAD").trim();
+}
+
+async function get(port: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
+  return `${res.status} ${await res.text()}`;
+}
+let lastStatus: Status = {};
+const status = async (): Promise<Status> => (lastStatus = (await api<{ status?: Status }>(up, "GET", "/api/v1/resources/application/web")).body.status ?? {});
+
+beforeAll(async () => {
+  up = await startFerry("up", { FERRY_PROGRESS_DEADLINE_MS: "10000", FERRY_LOG_LEVEL: "info" });
+  registryHost = new URL(up.url).host;
+  webPort = await freePort();
+  await publish("1.0.0");
+  await publish("2.0.0");
+  await publish("broken-3");
+  commit({ "apps/web/web.yaml": service("web", "1.0.0", webPort) }, "web 1.0.0");
+  const resources = `apiVersion: ferry/v1alpha1
+kind: Repository
+metadata:
+  name: config
+spec:
+  url: ${config.dir}
+  pollInterval: 1s
+---
+apiVersion: ferry/v1alpha1
+kind: Application
+metadata:
+  name: web
+spec:
+  source:
+    repoURL: ${config.dir}
+    path: apps/web
+    targetRevision: main
+  syncPolicy:
+    automated:
+      prune: true
+      selfHeal: true
+`;
+  expect((await api(up, "POST", "/api/v1/apply", { documents: [{ file: "delivery.yaml", text: resources }] })).status).toBe(200);
+}, 60_000);
+
+afterAll(async () => {
+  // The agent leaves replicas running when it stops, by design; deleting the Application stops them.
+  await api(up, "DELETE", "/api/v1/resources/application/web");
+  await waitFor(async () => (await get(webPort).catch(() => "gone")) === "gone", 20_000, () => "web kept running").catch(() => undefined);
+  await up.stop();
+  removeDir(up.dataDir);
+  config.cleanup();
+  removeDir(tmp);
+});
+
+describe("GitOps delivery with the process runtime under ferry up", () => {
+  it("deploys the version Git names and reports it Synced and Healthy", async () => {
+    await waitFor(async () => (await get(webPort).catch(() => "")) === "200 version 1.0.0\n", 30_000, () => `web 1.0.0 never served ${up.output().slice(-6000)}`);
+    const s = await waitFor(async () => { const x = await status(); return x.health?.status === "Healthy" && x.sync?.status === "Synced" ? x : undefined; }, 10_000, () => "never Healthy and Synced");
+    expect(s.services?.[0]?.replicas).toHaveLength(2);
+  });
+
+  it("rolls a commit out to the new version with no failed request", async () => {
+    let failures = 0;
+    let requests = 0;
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        requests += 1;
+        const r = await get(webPort).catch((e: unknown) => String(e));
+        if (!r.startsWith("200 ")) failures += 1;
+      }
+    })();
+    commit({ "apps/web/web.yaml": service("web", "2.0.0", webPort) }, "web 2.0.0");
+    await waitFor(async () => (await get(webPort).catch(() => "")) === "200 version 2.0.0\n", 30_000, () => "web 2.0.0 never served");
+    await waitFor(async () => {
+      const x = await status();
+      const replicas = x.services?.[0]?.replicas ?? [];
+      return replicas.length === 2 && replicas.every((r) => r.version === replicas[0]?.version) && x.health?.status === "Healthy";
+    }, 10_000, () => "rollout did not finish");
+    running = false;
+    await loop;
+    expect(requests).toBeGreaterThan(10);
+    expect(failures).toBe(0);
+    const history = (await api<{ items: Array<{ result: string; trigger: string }> }>(up, "GET", "/api/v1/applications/web/history")).body.items;
+    expect(history[0]).toMatchObject({ result: "Succeeded", trigger: "automated" });
+  });
+
+  it("heals a replica killed with kill -9", async () => {
+    const before = (await status()).services?.[0]?.replicas.map((r) => r.pid) ?? [];
+    expect(before).toHaveLength(2);
+    process.kill(before[0] ?? 0, "SIGKILL");
+    await waitFor(async () => {
+      const pids = (await status()).services?.[0]?.replicas.filter((r) => r.health === "Healthy").map((r) => r.pid) ?? [];
+      return pids.length === 2 && !pids.includes(before[0]);
+    }, 10_000, () => "the killed replica was not replaced");
+    expect(await get(webPort)).toBe("200 version 2.0.0\n");
+  });
+
+  it("keeps the last good version serving when a commit does not render, and says why", async () => {
+    commit({ "apps/web/web.yaml": `${service("web", "1.0.0", webPort)}  replicas: [oops\n` }, "broken yaml");
+    const s = await waitFor(async () => { const x = await status(); return x.sync?.message?.includes("does not render") ? x : undefined; }, 15_000, () => "status never said the commit does not render");
+    expect(s.sync?.message, s.sync?.message).toMatch(/web\.yaml:\d+/);
+    expect(await get(webPort)).toBe("200 version 2.0.0\n");
+  });
+
+  it("stops a new version that never becomes healthy; the old one keeps serving", async () => {
+    commit({ "apps/web/web.yaml": service("web", "broken-3", webPort) }, "web broken-3");
+    const s = await waitFor(async () => { const x = await status(); return x.health?.status === "Degraded" ? x : undefined; }, 30_000, () => "never Degraded");
+    expect(s.health?.message).toMatch(/did not become healthy/);
+    expect(await get(webPort)).toBe("200 version 2.0.0\n");
+  });
+
+  it("prunes a Service removed from Git", async () => {
+    const workerPort = await freePort();
+    commit({ "apps/web/web.yaml": service("web", "2.0.0", webPort), "apps/web/worker.yaml": service("worker", "1.0.0", workerPort) }, "add worker");
+    await waitFor(async () => (await get(workerPort).catch(() => "")) === "200 version 1.0.0\n", 30_000, () => "worker never served");
+    commit({ "apps/web/worker.yaml": null }, "remove worker");
+    await waitFor(async () => (await get(workerPort).catch(() => "gone")) === "gone" && !(await status()).services?.some((x) => x.name === "worker"), 30_000, () => `worker was not pruned: ${JSON.stringify(lastStatus)}`);
+    expect(await get(webPort)).toBe("200 version 2.0.0\n");
+  });
+
+  it("rolls back to the previous version with ferry app rollback, and shows history and diff", async () => {
+    await waitFor(async () => (await status()).health?.status === "Healthy", 20_000, () => "not healthy before rollback");
+    const history = (await api<{ items: Array<{ id: number; revision: string; result: string }> }>(up, "GET", "/api/v1/applications/web/history")).body.items;
+    const first = history[history.length - 1];
+    if (!first) throw new Error("no history");
+    const r = await ferry(tmp, ["app", "rollback", "web", String(first.id), "--server", up.url, "--token", up.token]);
+    expect(r.code, r.out).toBe(0);
+    await waitFor(async () => (await get(webPort).catch(() => "")) === "200 version 1.0.0\n", 30_000, () => "rollback never served 1.0.0");
+    const hist = await ferry(tmp, ["app", "history", "web", "--server", up.url, "--token", up.token]);
+    expect(hist.out).toMatch(/rollback/);
+    const diff = await ferry(tmp, ["app", "diff", "web", "--server", up.url, "--token", up.token]);
+    expect(diff.code, diff.out).toBe(0);
+    const got = await ferry(tmp, ["app", "get", "web", "--server", up.url, "--token", up.token]);
+    expect(got.out).toMatch(/pinned/);
+  });
+
+  it("stops everything an Application runs when the Application is deleted", async () => {
+    const pids = (await status()).services?.flatMap((x) => x.replicas.map((r) => r.pid ?? 0)) ?? [];
+    expect(pids.length).toBeGreaterThan(0);
+    expect((await api(up, "DELETE", "/api/v1/resources/application/web")).status).toBe(200);
+    await waitFor(async () => (await get(webPort).catch(() => "gone")) === "gone", 20_000, () => "web kept serving after its Application was deleted");
+    await waitFor(() => pids.every((pid) => !alive(pid)), 20_000, () => "replicas kept running after their Application was deleted");
+  });
+});
