@@ -12,9 +12,9 @@ export type BasicAuthorizerOptions = {
 
 /** push and delete: operator, admin or runner (CI publishes); pull: viewer and up, or runner; a running job's token pulls and pushes. */
 const allowed: Record<RegistryAction, readonly string[]> = {
-  pull: ["viewer", "operator", "admin", "runner", "job", "agent"],
-  push: ["operator", "admin", "runner", "job"],
-  delete: ["operator", "admin", "runner"],
+  pull: ["viewer", "operator", "approver", "admin", "runner", "job", "agent"],
+  push: ["operator", "approver", "admin", "runner", "job"],
+  delete: ["operator", "approver", "admin", "runner"],
 };
 
 /**

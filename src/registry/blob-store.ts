@@ -5,6 +5,7 @@ import { mkdir, open, readFile, rename, rm, stat, utimes, writeFile } from "node
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream";
 import type { Readable } from "node:stream";
+import { createBatchWriter } from "./batch-writer.js";
 import { parseDigest } from "./digest.js";
 import { hasErrnoCode, RegistryError } from "./errors.js";
 import { blobPath, uploadDir } from "./layout.js";
@@ -52,6 +53,8 @@ export type BlobStore = {
 
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SESSION_IDLE_MS = 24 * 60 * 60 * 1000;
+/** Reads of stored blobs go in chunks this large: fewer system calls and stream hops than the default 64 KiB. */
+const READ_CHUNK = 1 << 20;
 
 type Session = { hash: Hash; size: number; usedAt: number };
 
@@ -93,7 +96,7 @@ export function createBlobStore(dir: string, opts: { verifiedCacheSize?: number 
   async function hashFile(path: string): Promise<{ hash: Hash; size: number }> {
     const hash = createHash("sha256");
     let size = 0;
-    for await (const chunk of createReadStream(path)) {
+    for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
       const bytes = chunk as Buffer;
       hash.update(bytes);
       size += bytes.length;
@@ -184,10 +187,10 @@ export function createBlobStore(dir: string, opts: { verifiedCacheSize?: number 
           if (actual !== digest) throw new BlobCorruptError(digest, actual);
           remember(found.key);
         }
-        return createReadStream(path, { start: range.start, end: range.end });
+        return createReadStream(path, { start: range.start, end: range.end, highWaterMark: READ_CHUNK });
       }
       const verifier = createVerifyingStream(digest, () => remember(found.key));
-      return pipeline(createReadStream(path), verifier, () => undefined);
+      return pipeline(createReadStream(path, { highWaterMark: READ_CHUNK }), verifier, () => undefined);
     },
 
     async readBuffer(digest) {
@@ -247,22 +250,25 @@ export function createBlobStore(dir: string, opts: { verifiedCacheSize?: number 
       const startSize = s.size;
       const saved = s.hash.copy();
       const handle = await open(dataPath(id), "r+");
+      const writer = createBatchWriter(handle, startSize);
       try {
         let position = startSize;
         for await (const chunk of body) {
           if (o.maxSize !== undefined && position + chunk.length > o.maxSize) throw tooBig(position + chunk.length);
           if (o.length !== undefined && position - startSize + chunk.length > o.length) throw new RegistryError("SIZE_INVALID", `more than the ${o.length} bytes announced`);
-          let written = 0;
-          while (written < chunk.length) written += (await handle.write(chunk, written, chunk.length - written, position + written)).bytesWritten;
           s.hash.update(chunk);
           position += chunk.length;
+          const full = writer.push(chunk);
+          if (full !== undefined) await full;
         }
         if (o.length !== undefined && position - startSize !== o.length) throw new RegistryError("SIZE_INVALID", `${position - startSize} bytes received, ${o.length} announced`);
+        await writer.finish();
         s.size = position;
         return position;
       } catch (error: unknown) {
         s.hash = saved;
         s.size = startSize;
+        await writer.settle();
         await handle.truncate(startSize);
         throw error;
       } finally {

@@ -45,7 +45,7 @@ function isErrorEntry(value: unknown): value is RegistryErrorBody {
 }
 
 /** The error a non-2xx response stands for, from the spec's error body when there is one. */
-export async function errorFromResponse(res: Response, doing: string): Promise<RegistryClientError> {
+export async function errorFromResponse(res: { status: number; statusText: string; text(): Promise<string> }, doing: string): Promise<RegistryClientError> {
   const text = await res.text().catch(() => "");
   let entries: RegistryErrorBody[] = [];
   try {
@@ -65,6 +65,8 @@ export async function errorFromResponse(res: Response, doing: string): Promise<R
 
 /** The error for a request that got no answer (connection refused, reset, name not found). */
 export function unreachable(url: string, doing: string, cause: unknown): RegistryClientError {
-  const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause instanceof Error ? cause.message : String(cause));
+  const c = cause as { code?: unknown; cause?: { code?: unknown } };
+  const code = typeof c.code === "string" ? c.code : c.cause?.code;
+  const reason = typeof code === "string" ? code : cause instanceof Error ? cause.message : String(cause);
   return new RegistryClientError("UNREACHABLE", `${doing}: cannot reach the registry at ${url} (${reason})`, { cause });
 }

@@ -89,6 +89,47 @@ describe("registry client", () => {
     expect(readdirSync(join(reg.dir, "uploads"))).toEqual([]);
   });
 
+  it("raises the failure of the content stream itself and cancels the upload", async () => {
+    const broken = Readable.from((async function* () {
+      yield randomBytes(50_000);
+      await Promise.resolve();
+      throw new Error("disk read failed");
+    })());
+
+    const error = await client.pushBlob("app", broken).then(() => undefined, (e: unknown) => e);
+
+    expect((error as Error).message).toBe("disk read failed");
+    expect(readdirSync(join(reg.dir, "uploads"))).toEqual([]);
+  });
+
+  it("follows a redirected blob download without sending its credentials to another origin", async () => {
+    const data = randomBytes(100_000);
+    const pushed = await client.pushBlob("app", data);
+    const seen: Array<string | undefined> = [];
+    const storage = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { "content-length": data.length });
+      res.end(data);
+    });
+    await new Promise<void>((r) => storage.listen(0, "127.0.0.1", r));
+    const front = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(307, { location: `http://127.0.0.1:${(storage.address() as AddressInfo).port}/blob?signed=1` });
+      res.end();
+    });
+    await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
+    const redirected = createRegistryClient({ url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`, token: "secret" });
+    try {
+      const pulled = await readAll(await redirected.pullBlob("app", pushed.digest, data.length));
+
+      expect(pulled.equals(data)).toBe(true);
+      expect(seen).toEqual([`Basic ${Buffer.from("ferry:secret").toString("base64")}`, undefined]);
+    } finally {
+      front.close();
+      storage.close();
+    }
+  });
+
   it("reports an unknown blob with the registry's code", async () => {
     const error = await failure(client.pullBlob("app", digestOf("never pushed")));
 

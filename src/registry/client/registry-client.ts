@@ -1,9 +1,14 @@
 import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { isDigest, sha256Digest } from "../digest.js";
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, mediaTypeOf, OCI_INDEX, OCI_MANIFEST } from "../manifest.js";
 import { imageIndexSchema } from "../schema.js";
 import type { Descriptor } from "../schema.js";
+import { answerFromFetch, answerFromIncoming } from "./answer.js";
+import type { Answer } from "./answer.js";
+import { createHttpTransfer } from "./http-transfer.js";
+import type { TransferBody } from "./http-transfer.js";
 import { nextLink } from "./link-header.js";
 import { errorFromResponse, RegistryClientError, unreachable } from "./registry-client-error.js";
 import type { BlobBody, FetchedManifest, PushedBlob, RegistryClient, RegistryClientOptions } from "./types.js";
@@ -29,13 +34,6 @@ async function* counting(source: AsyncIterable<Uint8Array>, counted: Counted, si
   if (h !== undefined) counted.digest = `sha256:${h.digest("hex")}`;
 }
 
-/**
- * For requests with a streamed body. Unless redirects are refused and there is no window, fetch (undici)
- * clones the request to be able to follow a redirect, and the clone tees the body: every byte sent stays in
- * memory until the response arrives (a 512 MiB upload held 512 MiB). Upload endpoints do not redirect.
- */
-const STREAMING: RequestInit = { duplex: "half", redirect: "error", window: null };
-
 /** Closes a stream the client decided not to read (the registry already had the blob). */
 function discard(body: AsyncIterable<Uint8Array>): void {
   const destroy = (body as { destroy?: unknown }).destroy;
@@ -48,30 +46,48 @@ const asBytes = (manifest: unknown): Buffer =>
 /** Creates a client for the registry at `url`; every call is independent (no session, no cache). */
 export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
   const base = o.url.replace(/\/+$/, "");
-  const doFetch = o.fetch ?? fetch;
   const maxManifestBytes = o.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
   const auth: Record<string, string> = o.token ? { authorization: `Basic ${Buffer.from(`${o.username ?? "ferry"}:${o.token}`).toString("base64")}` } : {};
+  const transfer = createHttpTransfer();
 
   /** One request. When a streamed body fails, that failure is raised, not a misleading "cannot reach". */
-  async function call(url: string, init: RequestInit & { headers?: Record<string, string> }, doing: string, bodyFailure?: { error?: unknown }): Promise<Response> {
+  async function send(url: string, method: string, headers: Record<string, string>, doing: string, body?: TransferBody, bodyFailure?: { error?: unknown }): Promise<IncomingMessage> {
     try {
-      return await doFetch(url, { ...init, headers: { ...auth, ...init.headers } });
+      const target = new URL(url);
+      const all = { ...auth, ...headers };
+      return method === "GET" || method === "HEAD" ? await transfer.follow(target, method, all) : await transfer.send(target, method, all, body);
     } catch (error: unknown) {
       const failed = bodyFailure?.error;
       if (failed instanceof Error) throw failed;
       if (failed !== undefined) throw new RegistryClientError("INTERRUPTED", `${doing}: reading the content failed (${JSON.stringify(failed)})`, { cause: failed });
-      const cause = (error as { cause?: unknown }).cause;
-      if (cause instanceof RegistryClientError) throw cause;
+      if (error instanceof RegistryClientError) throw error;
       throw unreachable(base, doing, error);
     }
   }
 
-  async function expect(res: Response, statuses: readonly number[], doing: string): Promise<Response> {
+  /** A request without a streamed body, answered as an {@link Answer}; through the caller's fetch when given. */
+  async function call(url: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array }, doing: string): Promise<Answer> {
+    const method = init.method ?? "GET";
+    if (o.fetch === undefined) return answerFromIncoming(await send(url, method, init.headers ?? {}, doing, init.body), method);
+    try {
+      return answerFromFetch(await o.fetch(url, { ...init, headers: { ...auth, ...init.headers } }));
+    } catch (error: unknown) {
+      throw unreachable(base, doing, error);
+    }
+  }
+
+  /** Lets go of the body of an answer that is not read, so that its connection can serve the next request. */
+  async function done(res: Answer): Promise<Answer> {
+    await res.body?.cancel();
+    return res;
+  }
+
+  async function expect(res: Answer, statuses: readonly number[], doing: string): Promise<Answer> {
     if (statuses.includes(res.status)) return res;
     throw await errorFromResponse(res, doing);
   }
 
-  function location(res: Response, doing: string): URL {
+  function location(res: Answer, doing: string): URL {
     const value = res.headers.get("location");
     if (value === null) throw new RegistryClientError("PROTOCOL", `${doing}: the registry answered ${res.status} without a Location`, { status: res.status });
     return new URL(value, `${base}/`);
@@ -89,7 +105,7 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
     })();
   }
 
-  async function readLimited(res: Response, doing: string): Promise<Buffer> {
+  async function readLimited(res: Answer, doing: string): Promise<Buffer> {
     const declared = Number(res.headers.get("content-length") ?? "NaN");
     const tooBig = (): RegistryClientError => new RegistryClientError("PROTOCOL", `${doing}: the manifest is larger than ${maxManifestBytes} bytes`);
     if (declared > maxManifestBytes) {
@@ -99,7 +115,7 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
     const chunks: Uint8Array[] = [];
     let size = 0;
     try {
-      for await (const chunk of (res.body ?? []) as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res.body ?? []) {
         size += chunk.length;
         if (size > maxManifestBytes) throw tooBig();
         chunks.push(chunk);
@@ -111,7 +127,7 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
     return Buffer.concat(chunks);
   }
 
-  async function readJson(res: Response, doing: string): Promise<unknown> {
+  async function readJson(res: Answer, doing: string): Promise<unknown> {
     const bytes = await readLimited(res, doing);
     try {
       return JSON.parse(bytes.toString("utf8")) as unknown;
@@ -121,7 +137,7 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
   }
 
   /** Every page of a paginated listing, following `Link: <…>; rel="next"`. */
-  async function pages(first: string, doing: string, each: (json: unknown) => void, missing?: (res: Response) => boolean): Promise<boolean> {
+  async function pages(first: string, doing: string, each: (json: unknown) => void, missing?: (res: Answer) => boolean): Promise<boolean> {
     const seen = new Set<string>();
     for (let url: string | undefined = first; url !== undefined;) {
       if (seen.has(url) || seen.size >= MAX_PAGES) throw new RegistryClientError("PROTOCOL", `${doing}: the registry's pages do not end (${url})`);
@@ -142,7 +158,7 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
     const doing = `checking blob ${digest} in ${repo}`;
     const res = await call(`${base}/v2/${repo}/blobs/${digest}`, { method: "HEAD" }, doing);
     if (res.status === 404) return undefined;
-    await expect(res, [200], doing);
+    await done(await expect(res, [200], doing));
     const length = res.headers.get("content-length");
     return length === null ? 0 : Number(length);
   }
@@ -155,22 +171,22 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
     const headers = { "content-type": "application/octet-stream", ...lengthHeader };
     if (digest !== undefined) {
       const stream = tracked(counting(body, counted, size, false, doing), failure);
-      const res = await call(`${base}/v2/${repo}/blobs/uploads/?digest=${digest}`, { ...STREAMING, method: "POST", body: stream, headers }, doing, failure);
-      await expect(res, [201], doing);
+      const res = await send(`${base}/v2/${repo}/blobs/uploads/?digest=${digest}`, "POST", headers, doing, stream, failure);
+      await done(await expect(answerFromIncoming(res, "POST"), [201], doing));
       return { digest, size: counted.size, uploaded: true };
     }
-    const started = await expect(await call(`${base}/v2/${repo}/blobs/uploads/`, { method: "POST" }, doing), [202], doing);
+    const started = await done(await expect(await call(`${base}/v2/${repo}/blobs/uploads/`, { method: "POST" }, doing), [202], doing));
     let upload = location(started, doing);
     try {
       const stream = tracked(counting(body, counted, size, true, doing), failure);
-      const patched = await expect(await call(upload.toString(), { ...STREAMING, method: "PATCH", body: stream, headers }, doing, failure), [202], doing);
+      const patched = await done(await expect(answerFromIncoming(await send(upload.toString(), "PATCH", headers, doing, stream, failure), "PATCH"), [202], doing));
       upload = location(patched, doing);
       const actual = counted.digest ?? sha256Digest(new Uint8Array(0));
       upload.searchParams.set("digest", actual);
-      await expect(await call(upload.toString(), { method: "PUT" }, doing), [201], doing);
+      await done(await expect(await call(upload.toString(), { method: "PUT" }, doing), [201], doing));
       return { digest: actual, size: counted.size, uploaded: true };
     } catch (error: unknown) {
-      await doFetch(upload.toString(), { method: "DELETE", headers: auth }).then((r) => r.body?.cancel(), () => undefined);
+      await call(upload.toString(), { method: "DELETE" }, doing).then(done, () => undefined);
       throw error;
     }
   }
@@ -197,22 +213,22 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
       if (digest !== undefined && digest !== actual) throw new RegistryClientError("DIGEST_MISMATCH", `${doing}: the content hashes to ${actual}, not ${digest}`);
       if (size !== undefined && size !== body.length) throw new RegistryClientError("SIZE_MISMATCH", `${doing}: the content is ${body.length} bytes, not ${size}`);
       if ((await statBlob(repo, actual)) !== undefined) return { digest: actual, size: body.length, uploaded: false };
-      const res = await call(`${base}/v2/${repo}/blobs/uploads/?digest=${actual}`, { method: "POST", body, headers: { "content-type": "application/octet-stream" } }, doing);
-      await expect(res, [201], doing);
+      await done(await expect(await call(`${base}/v2/${repo}/blobs/uploads/?digest=${actual}`, { method: "POST", body, headers: { "content-type": "application/octet-stream" } }, doing), [201], doing));
       return { digest: actual, size: body.length, uploaded: true };
     },
 
     async pullBlob(repo, digest, size): Promise<Readable> {
       const what = `blob ${digest} of ${repo}`;
       if (!isDigest(digest)) throw new RegistryClientError("DIGEST_INVALID", `"${digest}" is not a sha256 digest`);
-      const res = await expect(await call(`${base}/v2/${repo}/blobs/${digest}`, {}, `pulling ${what}`), [200], `pulling ${what}`);
-      const length = res.headers.get("content-length");
-      const declared = length === null ? undefined : Number(length);
+      const res = await send(`${base}/v2/${repo}/blobs/${digest}`, "GET", {}, `pulling ${what}`);
+      if (res.statusCode !== 200) await expect(answerFromIncoming(res, "GET"), [200], `pulling ${what}`);
+      const length = res.headers["content-length"];
+      const declared = length === undefined ? undefined : Number(length);
       if (size !== undefined && declared !== undefined && declared !== size) {
-        await res.body?.cancel();
+        res.destroy();
         throw new RegistryClientError("SIZE_MISMATCH", `pulling ${what}: the registry sends ${declared} bytes, ${size} expected`);
       }
-      return verifyBlob((res.body ?? []) as AsyncIterable<Uint8Array>, { digest, size: size ?? declared, what: `pulling ${what}` });
+      return verifyBlob(res, { digest, size: size ?? declared, what: `pulling ${what}` });
     },
 
     async putManifest(repo, ref, manifest, mediaType) {
@@ -220,7 +236,7 @@ export function createRegistryClient(o: RegistryClientOptions): RegistryClient {
       const digest = sha256Digest(bytes);
       const doing = `pushing manifest ${repo}:${ref}`;
       if (ref.includes(":") && ref !== digest) throw new RegistryClientError("DIGEST_MISMATCH", `${doing}: the manifest hashes to ${digest}`);
-      const res = await expect(await call(`${base}/v2/${repo}/manifests/${ref}`, { method: "PUT", body: bytes, headers: { "content-type": mediaType } }, doing), [201], doing);
+      const res = await done(await expect(await call(`${base}/v2/${repo}/manifests/${ref}`, { method: "PUT", body: bytes, headers: { "content-type": mediaType } }, doing), [201], doing));
       const said = res.headers.get("docker-content-digest");
       if (said !== null && said !== digest) throw new RegistryClientError("DIGEST_MISMATCH", `${doing}: the registry says it stored ${said}, but the manifest hashes to ${digest}`);
       return digest;

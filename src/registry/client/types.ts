@@ -10,6 +10,7 @@ export type RegistryClientOptions = {
   username?: string;
   /** Largest manifest read into memory; default 4 MiB, as the server's own limit. */
   maxManifestBytes?: number;
+  /** For manifests, listings and other small requests; blob content always goes over node:http(s) (see http-transfer.ts). */
   fetch?: typeof fetch;
 };
 

@@ -45,6 +45,16 @@ describe("verifyBlob", () => {
     expect(r.got.length).toBeLessThan(whole.length);
   });
 
+  it("raises a failure of the source only once it is read, so it can be handed on later", async () => {
+    const stream = verifyBlob(source(chunks, 0), { digest: digestOf(whole), what: "blob z" });
+    for (let i = 0; i < 5; i++) await setImmediate();
+
+    const r = await read(stream);
+
+    expect(r.error?.code).toBe("INTERRUPTED");
+    expect(r.got).toBe("");
+  });
+
   it("turns a source that stops part-way into INTERRUPTED", async () => {
     const r = await read(verifyBlob(source(chunks, 2), { digest: digestOf(whole), what: "blob y" }));
 
