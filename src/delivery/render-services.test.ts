@@ -85,7 +85,7 @@ describe("renderServices", () => {
     [
       "an unknown kind",
       { "k8s/deploy.yaml": "apiVersion: ferry/v1alpha1\nkind: Deployment\nmetadata:\n  name: web\n" },
-      ['k8s/deploy.yaml:2:7: kind: unknown kind "Deployment"; known kinds: Repository, Application, Service'],
+      ['k8s/deploy.yaml:2:7: kind: unknown kind "Deployment"; known kinds: Repository, Application, Service, Warehouse, Stage'],
     ],
     [
       "a schema problem, named by its file inside the repository",

@@ -37,3 +37,26 @@ export {
   type Service,
   type ServiceInput,
 } from "./schema/service.js";
+export {
+  CHECK_KINDS,
+  verificationCheckSchema,
+  verificationSchema,
+  type Verification,
+  type VerificationCheck,
+} from "./schema/stage-verification.js";
+export { stageSchema, stageSpecSchema, type Stage, type StageInput } from "./schema/stage.js";
+export {
+  artifactSubscriptionSchema,
+  gitSubscriptionSchema,
+  imageSubscriptionSchema,
+  regexProblem,
+  registryRepositoryProblem,
+  SELECTION_STRATEGIES,
+  SUBSCRIPTION_KINDS,
+  subscriptionSchema,
+  type GitSubscription,
+  type RegistrySubscription,
+  type SelectionStrategy,
+  type Subscription,
+} from "./schema/warehouse-subscription.js";
+export { warehouseSchema, warehouseSpecSchema, type Warehouse, type WarehouseInput } from "./schema/warehouse.js";

@@ -14,7 +14,7 @@ describe("kinds", () => {
     },
   );
 
-  it.each(["", "repositorys", "rep", "Warehouse", "git"])("finds nothing for %j", (alias) => {
+  it.each(["", "repositorys", "rep", "Freight", "git"])("finds nothing for %j", (alias) => {
     expect(lookupKind(alias)).toBeUndefined();
   });
 });

@@ -2,9 +2,11 @@ import type { z } from "zod";
 import { applicationSchema, type Application } from "./schema/application.js";
 import { repositorySchema, type Repository } from "./schema/repository.js";
 import { serviceSchema, type Service } from "./schema/service.js";
+import { stageSchema, type Stage } from "./schema/stage.js";
+import { warehouseSchema, type Warehouse } from "./schema/warehouse.js";
 
 /** Every resource Ferry knows, defaults applied. */
-export type Resource = Repository | Application | Service;
+export type Resource = Repository | Application | Service | Warehouse | Stage;
 
 /** The kind names, e.g. `"Repository"`. */
 export type ResourceKind = Resource["kind"];
@@ -58,6 +60,27 @@ const definitions: readonly KindDefinition[] = [
       { header: "ARTIFACT", path: "spec.artifact" },
       { header: "IMAGE", path: "spec.image" },
       { header: "REPLICAS", path: "spec.replicas" },
+    ],
+  },
+  {
+    kind: "Warehouse",
+    schema: warehouseSchema,
+    plural: "warehouses",
+    shortNames: ["wh"],
+    columns: [
+      { header: "POLICY", path: "spec.freightCreationPolicy" },
+      { header: "INTERVAL", path: "spec.interval" },
+    ],
+  },
+  {
+    kind: "Stage",
+    schema: stageSchema,
+    plural: "stages",
+    shortNames: ["stg"],
+    columns: [
+      { header: "AUTO", path: "spec.autoPromotion" },
+      { header: "APPROVAL", path: "spec.approval.required" },
+      { header: "APPLICATION", path: "spec.application" },
     ],
   },
 ];

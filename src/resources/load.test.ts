@@ -90,7 +90,7 @@ ${repository("Blog")}`;
     [
       "an unknown kind",
       "apiVersion: ferry/v1alpha1\nkind: Pipeline\nmetadata:\n  name: x\n",
-      'dup.yaml:2:7: kind: unknown kind "Pipeline"; known kinds: Repository, Application, Service',
+      'dup.yaml:2:7: kind: unknown kind "Pipeline"; known kinds: Repository, Application, Service, Warehouse, Stage',
     ],
     [
       "a kind in the wrong case",
@@ -122,7 +122,7 @@ ${repository("Blog")}`;
   it("reports an unknown kind together with envelope problems", () => {
     expect(errorsOf(loadResources("apiVersion: v1\nkind: Pipeline\nmetadata: {}\n", "k.yaml"))).toEqual([
       'k.yaml:1:13: apiVersion: must be "ferry/v1alpha1"',
-      'k.yaml:2:7: kind: unknown kind "Pipeline"; known kinds: Repository, Application, Service',
+      'k.yaml:2:7: kind: unknown kind "Pipeline"; known kinds: Repository, Application, Service, Warehouse, Stage',
       "k.yaml:3:1: metadata.name: is required",
     ]);
   });
