@@ -7,6 +7,7 @@ import { registerServerCommands } from "./server-commands.js";
 import { registerClientCommands } from "./client-commands.js";
 import { registerArtifactCommands } from "./artifact-commands.js";
 import { registerAppCommands } from "./app-commands.js";
+import { registerPromotionCommands } from "./promotion-commands.js";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -50,6 +51,7 @@ export function createProgram(write: (s: string) => void, exit: (code: number) =
   registerClientCommands(program, write);
   registerArtifactCommands(program, write, exit);
   registerAppCommands(program, write);
+  registerPromotionCommands(program, write);
   return program;
 }
 

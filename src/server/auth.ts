@@ -4,7 +4,7 @@ import { roleAllows, verifyJobToken, verifyToken } from "../store/index.js";
 import type { JobTokenIdentity } from "../store/index.js";
 import { forbidden, unauthorized } from "./errors.js";
 
-export type Role = "admin" | "operator" | "viewer" | "runner" | "agent";
+export type Role = "admin" | "approver" | "operator" | "viewer" | "runner" | "agent";
 export type Principal = { id: string; name: string; role: Role };
 
 declare module "fastify" {

@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
@@ -5,7 +6,8 @@ import { createGit } from "../git/git.js";
 import { createMirrors } from "../git/mirror.js";
 import { openStore } from "../store/index.js";
 import { createSecretBox } from "../store/index.js";
-import { ensureBootstrapTokens } from "../store/index.js";
+import { endInterruptedPromotions, ensureBootstrapTokens, getResource } from "../store/index.js";
+import { createPromotionController } from "../promotion/controller/index.js";
 import { extendAllLeases } from "../store/index.js";
 import { createBus } from "../ci/index.js";
 import { createScheduler } from "../ci/index.js";
@@ -82,8 +84,26 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       if (ids.length) logger.info({ repository: change.repo, ref: change.ref, sha: change.after, runs: ids }, "runs created");
     },
   });
+  endInterruptedPromotions(store);
+  const promotion = createPromotionController({
+    store, workDir: join(o.dataDir, "promotions"),
+    registry: {
+      urlFor: (host) => (url && new URL(url).host === host ? url : `${/^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(host) ? "http" : "https"}://${host}`),
+      tokenFor: (host) => (url && new URL(url).host === host ? tokens.admin : undefined),
+    },
+    applicationState: async (name) => {
+      const status = (await getResource(store, "Application", name))?.status as { sync?: { status?: string; appliedRevision?: string | null; message?: string }; health?: { status?: string; message?: string } } | undefined;
+      if (!status) return undefined;
+      return {
+        appliedRevision: status.sync?.appliedRevision ?? null, synced: status.sync?.status === "Synced", healthy: status.health?.status === "Healthy",
+        message: `${status.sync?.status ?? "Unknown"}, ${status.health?.status ?? "Unknown"}${status.health?.message ? `: ${status.health.message}` : ""}`,
+      };
+    },
+    onChange: () => undefined,
+    log: (msg, f) => logger.info(f ?? {}, msg),
+  });
   const app = createServer({
-    store, bus, scheduler, mirrors, box, logger, leaseMs, publicUrl: () => url, feed,
+    store, bus, scheduler, mirrors, box, logger, leaseMs, publicUrl: () => url, feed, promotion,
     refreshRepository: (name) => watcher.refresh(name),
     pushed: (name, ref, after) => watcher.pushed(name, ref, after),
     pullRequest: async (change) => {
@@ -101,12 +121,15 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const stopSchedules = startSchedules({ store, mirrors, scheduler, bus, log: (msg, f) => logger.warn(f ?? {}, msg) });
   scheduler.start();
   watcher.start();
+  await mkdir(join(o.dataDir, "promotions"), { recursive: true });
+  promotion.start();
   logger.info({ url, dataDir: o.dataDir }, "ferry server started");
   return {
     url, adminToken: tokens.admin, runnerToken: tokens.runner, agentToken: tokens.agent,
     async close() {
       watcher.stop();
       scheduler.stop();
+      promotion.stop();
       stopReporting();
       stopSchedules();
       await app.close();

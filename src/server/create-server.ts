@@ -24,6 +24,9 @@ import { join } from "node:path";
 import type { PullRequestChange } from "../ci/index.js";
 import type { DeliveryFeed } from "./delivery/delivery-feed.js";
 import { registerDeliveryRoutes } from "./routes/delivery-routes.js";
+import type { PromotionController } from "../promotion/controller/index.js";
+import { registerPromotionRoutes } from "./routes/promotion-routes.js";
+import { registerEventRoutes } from "./routes/event-routes.js";
 
 export type ServerDeps = {
   store: Store; bus: Bus; scheduler: Scheduler; mirrors: Mirrors; box: SecretBox; logger: Logger;
@@ -32,6 +35,7 @@ export type ServerDeps = {
   pullRequest(change: PullRequestChange): Promise<unknown>;
   /** What agents hear about: new commits, changed Applications, requested operations. */
   feed: DeliveryFeed;
+  promotion: PromotionController;
 };
 
 /** The HTTP API of the control plane. */
@@ -66,6 +70,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     onApplied: (kind, name) => {
       if (kind === "Repository") void deps.refreshRepository(name).catch(() => undefined);
       if (kind === "Application") deps.feed.publish({ type: "applications" });
+      if (kind === "Warehouse" || kind === "Stage") void deps.promotion.pushed();
     },
     onDeleted: (kind) => { if (kind === "Application") deps.feed.publish({ type: "applications" }); },
   });
@@ -81,11 +86,14 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     }),
     onPush: (e, req) => {
       recordPushedArtifact(deps.store, e, req);
+      if (!e.reference.startsWith("sha256:")) void deps.promotion.pushed();
       void appendEvent(deps.store, { actor: "registry", action: "registry.push", kind: "Artifact", name: `${e.repository}:${e.reference}`, data: { digest: e.digest, mediaType: e.mediaType, ...(e.artifactType ? { artifactType: e.artifactType } : {}) } });
     },
   });
   registerArtifactRoutes(app, { store: deps.store });
   registerDeliveryRoutes(app, { store: deps.store, feed: deps.feed });
+  registerPromotionRoutes(app, { store: deps.store, controller: deps.promotion });
+  registerEventRoutes(app, { store: deps.store });
   registerDispatchRoutes(app, { store: deps.store, mirrors: deps.mirrors, scheduler: deps.scheduler, bus: deps.bus });
   return app;
 }

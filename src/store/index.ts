@@ -10,3 +10,4 @@ export * from "./token-store.js";
 export * from "./job-token-store.js";
 export * from "./run-artifact-store.js";
 export * from "./delivery-store.js";
+export * from "./promotion-store.js";

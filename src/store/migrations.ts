@@ -71,6 +71,20 @@ CREATE TABLE app_operations (id INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT 
 CREATE INDEX app_operations_pending ON app_operations (app, done_at);
 `,
   },
+  {
+    version: 5,
+    name: "freight and promotions",
+    sql: `
+CREATE TABLE freight (name TEXT PRIMARY KEY, warehouse TEXT NOT NULL, alias TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX freight_warehouse ON freight (warehouse, created_at);
+CREATE TABLE freight_marks (freight TEXT NOT NULL REFERENCES freight (name), stage TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,
+  actor TEXT, promotion_id INTEGER, PRIMARY KEY (freight, stage, kind));
+CREATE TABLE promotions (id INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT NOT NULL, freight TEXT NOT NULL, trigger TEXT NOT NULL,
+  phase TEXT NOT NULL, message TEXT, steps TEXT NOT NULL DEFAULT '[]', commit_sha TEXT, requested_by TEXT NOT NULL,
+  verification TEXT, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT);
+CREATE INDEX promotions_stage ON promotions (stage, id);
+`,
+  },
 ];
 
 /** Brings the database to the newest schema version; returns the versions applied. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { Store } from "./open-store.js";
 
-export const tokenRoles = ["admin", "operator", "viewer", "runner", "agent"] as const;
+export const tokenRoles = ["admin", "approver", "operator", "viewer", "runner", "agent"] as const;
 export const tokenRoleSchema = z.enum(tokenRoles);
 export type TokenRole = z.infer<typeof tokenRoleSchema>;
 
@@ -57,10 +57,10 @@ export function revokeToken(store: Store, id: string): boolean {
   return store.sqlite.prepare("DELETE FROM tokens WHERE id = ?").run(id).changes > 0;
 }
 
-/** Whether a token of `role` may do what needs `needed`: admin ⊇ operator ⊇ viewer; runner and agent only themselves. */
+/** Whether a token of `role` may do what needs `needed`: admin ⊇ approver ⊇ operator ⊇ viewer; runner and agent only themselves. */
 export function roleAllows(role: TokenRole, needed: TokenRole): boolean {
   if (role === "runner" || needed === "runner" || role === "agent" || needed === "agent") return role === needed;
-  const rank = { viewer: 1, operator: 2, admin: 3 } as const;
+  const rank = { viewer: 1, operator: 2, approver: 3, admin: 4 } as const;
   return rank[role] >= rank[needed];
 }
 
