@@ -2,7 +2,7 @@
 // GitOps delivery figures, against a real `ferry up` (server, runner and agent in one process) and a real
 // agent at scale.
 //
-//   npm run build && node bench/delivery.mjs [--runs 5] [--apps 100] [--services 10]
+//   npm run build && node bench/delivery.mjs [--runs 5] [--apps 100] [--services 10] [--converge-only | --scale-only]
 //
 // (a) Commit to converged: a config commit changes a Service's artifact version; a signed GitHub push
 //     webhook tells the server at once; the clock stops when the Service's port (the agent's proxy)
@@ -40,6 +40,7 @@ const gitEnv = {
   GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@example.com",
 };
 const scratch = mkdtempSync(join(tmpdir(), "ferry-bench-delivery-"));
+const fetch = globalThis.fetch;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const git = (cwd, ...args) => execFileSync("git", args, { cwd, env: { ...process.env, ...gitEnv }, encoding: "utf8" }).trim();
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -208,11 +209,11 @@ async function partB() {
 
   // The registry of a plain ferry server, with one artifact every Service runs.
   const dataDir = join(scratch, "server");
-  const child = spawn(process.execPath, [ferryBin, "server", "--port", "0", "--data-dir", dataDir], { env: { ...process.env, ...gitEnv, FERRY_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [ferryBin, "server", "--port", "0", "--data-dir", dataDir], { env: { ...process.env, ...gitEnv, FERRY_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (d) => { out += d; });
   child.stderr.on("data", (d) => { out += d; });
-  url = await until(() => /"url":"([^"]+)"/.exec(out)?.[1] ?? /listening.*?(http:\/\/\S+)/.exec(out)?.[1], 20_000, () => out);
+  url = await until(() => /"url":"([^"]+)"/.exec(out)?.[1], 20_000, () => out);
   token = readFileSync(join(dataDir, "admin.token"), "utf8").trim();
   const host = new URL(url).host;
   const sleeper = join(scratch, "sleeper");
@@ -242,6 +243,7 @@ async function partB() {
   await sleep(1000);
   const passes = [];
   const walls = [];
+  const profile = process.argv.includes("--profile") ? await startProfile() : undefined;
   for (let i = 0; i < 3; i++) {
     const c0 = process.cpuUsage();
     const w0 = performance.now();
@@ -250,6 +252,7 @@ async function partB() {
     const c = process.cpuUsage(c0);
     passes.push((c.user + c.system) / 1000);
   }
+  if (profile) await profile.stop(join(root, "delivery-pass.cpuprofile"));
   const rss = process.memoryUsage().rss;
   writeFileSync(appsFile, "");
   await until(() => Object.keys(agent.statuses()).length === 0, 120_000, () => "applications were not removed");
@@ -262,9 +265,25 @@ async function partB() {
   console.log(`    resident memory: ${(rss / 2 ** 20).toFixed(0)} MB (this process; ${((rss - rssBefore) / 2 ** 20).toFixed(0)} MB added by the agent)  (target < 300 MB)`);
 }
 
+/** With --profile: a CPU profile of the steady-state passes, written to delivery-pass.cpuprofile. */
+async function startProfile() {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(file) {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 try {
-  await partA();
-  await partB();
+  if (!process.argv.includes("--scale-only")) await partA();
+  if (!process.argv.includes("--converge-only")) await partB();
 } finally {
   if (up?.child.exitCode === null) up.child.kill("SIGKILL");
   rmSync(scratch, { recursive: true, force: true });

@@ -93,7 +93,7 @@ beforeAll(async () => {
   buildImage("1");
   buildImage("2");
   port = await freePort();
-  up = await startFerry("up", { ...env, FERRY_PROGRESS_DEADLINE_MS: "20000" });
+  up = await startFerry("up", { ...env, FERRY_PROGRESS_DEADLINE_MS: "20000", FERRY_LOG_LEVEL: "info" });
   commit(serviceYaml("1"));
   const resources = `apiVersion: ferry/v1alpha1
 kind: Repository
@@ -151,6 +151,6 @@ describe.skipIf(!podman)("GitOps delivery with the podman runtime under ferry up
     expect(await get()).toBe("200 version 2\n");
 
     expect((await api(up, "DELETE", "/api/v1/resources/application/web")).status).toBe(200);
-    await waitFor(() => containers().length === 0, 30_000, () => "containers kept running after their Application was deleted");
-  });
+    await waitFor(() => containers().length === 0, 60_000, () => `containers kept running after their Application was deleted: ${JSON.stringify(spawnSync("podman", ["ps", "-a", "--format", "{{.Names}} {{.Status}}"], { env: podmanEnv, encoding: "utf8" }).stdout)} ${up.output().slice(-2000)}`);
+  }, 300_000);
 });

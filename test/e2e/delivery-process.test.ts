@@ -15,12 +15,15 @@ type Status = {
   sync?: { status: string; revision: string | null; appliedRevision: string | null; message?: string };
   health?: { status: string; message: string };
   services?: Array<{ name: string; health: string; replicas: Array<{ pid?: number; version: string; health: string }> }>;
+  reportedAt?: string;
 };
 
 const tmp = mkdtempSync(join(tmpdir(), "ferry-e2e-delivery-"));
 let up: Up;
 let registryHost: string;
 let webPort: number;
+let serverPort: number;
+const upEnv = { FERRY_PROGRESS_DEADLINE_MS: "10000", FERRY_LOG_LEVEL: "info" };
 const config = makeRepo({ "README.md": "config\n" });
 
 const APP = `const http = require("node:http");
@@ -89,7 +92,8 @@ let lastStatus: Status = {};
 const status = async (): Promise<Status> => (lastStatus = (await api<{ status?: Status }>(up, "GET", "/api/v1/resources/application/web")).body.status ?? {});
 
 beforeAll(async () => {
-  up = await startFerry("up", { FERRY_PROGRESS_DEADLINE_MS: "10000", FERRY_LOG_LEVEL: "info" });
+  serverPort = await freePort();
+  up = await startFerry("up", upEnv, undefined, serverPort);
   registryHost = new URL(up.url).host;
   webPort = await freePort();
   await publish("1.0.0");
@@ -131,7 +135,7 @@ afterAll(async () => {
   removeDir(tmp);
 });
 
-describe("GitOps delivery with the process runtime under ferry up", () => {
+describe("GitOps delivery with the process runtime under ferry up", { timeout: 180_000 }, () => {
   it("deploys the version Git names and reports it Synced and Healthy", async () => {
     await waitFor(async () => (await get(webPort).catch(() => "")) === "200 version 1.0.0\n", 30_000, () => `web 1.0.0 never served ${up.output().slice(-6000)}`);
     const s = await waitFor(async () => { const x = await status(); return x.health?.status === "Healthy" && x.sync?.status === "Synced" ? x : undefined; }, 10_000, () => "never Healthy and Synced");
@@ -212,6 +216,21 @@ describe("GitOps delivery with the process runtime under ferry up", () => {
     expect(diff.code, diff.out).toBe(0);
     const got = await ferry(tmp, ["app", "get", "web", "--server", up.url, "--token", up.token]);
     expect(got.out).toMatch(/pinned/);
+  });
+
+  it("survives kill -9 of ferry up: the replicas keep running and the restarted agent adopts them", async () => {
+    await waitFor(async () => (await status()).health?.status === "Healthy", 20_000, () => "not healthy before the crash");
+    const pids = (await status()).services?.flatMap((x) => x.replicas.map((r) => r.pid ?? 0)).sort() ?? [];
+    expect(pids.length).toBeGreaterThan(0);
+    const exited = new Promise((r) => up.proc.once("exit", r));
+    up.proc.kill("SIGKILL");
+    await exited;
+    expect(pids.every((pid) => alive(pid))).toBe(true);
+    const restartedAt = new Date().toISOString();
+    up = await startFerry("up", upEnv, up.dataDir, serverPort);
+    await waitFor(async () => (await get(webPort).catch(() => "")) === "200 version 1.0.0\n", 60_000, () => `not serving after the restart: ${up.output().slice(-3000)}`);
+    const after = await waitFor(async () => { const x = await status(); return (x.reportedAt ?? "") > restartedAt && x.health?.status === "Healthy" && x.sync?.status === "Synced" ? x : undefined; }, 60_000, () => `not Healthy and Synced after the restart: ${JSON.stringify(lastStatus)}`);
+    expect(after.services?.flatMap((x) => x.replicas.map((r) => r.pid ?? 0)).sort()).toEqual(pids);
   });
 
   it("stops everything an Application runs when the Application is deleted", async () => {

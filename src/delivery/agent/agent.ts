@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createGit, createMirrors } from "../../git/index.js";
 import { loadResourceFiles, formatResourceProblem, parseDuration } from "../../resources/index.js";
@@ -13,6 +13,8 @@ import { writeFileAtomic } from "../../runtime/index.js";
 import { createServerLink } from "./server-link.js";
 import type { AppOperation } from "./server-link.js";
 import { createSourceCache } from "./source-cache.js";
+import { resolveArtifact } from "./resolve-artifact.js";
+import type { ResolvedArtifact } from "./resolve-artifact.js";
 
 export type AgentOptions = {
   name: string;
@@ -80,11 +82,28 @@ export function createAgent(o: AgentOptions): Agent {
     return r;
   };
 
+  // Many Services name one artifact: a resolution is shared for a second.
+  const resolutions = new Map<string, { at: number; result: Promise<ResolvedArtifact> }>();
+  const resolveCached = (ref: string): Promise<ResolvedArtifact> => {
+    const hit = resolutions.get(ref);
+    if (hit && Date.now() - hit.at < 1000) return hit.result;
+    const result = resolveArtifact(ref, { tokenFor: (host) => o.registryToken?.(host), insecure: o.insecureRegistries ?? [] });
+    resolutions.set(ref, { at: Date.now(), result });
+    result.catch(() => resolutions.delete(ref));
+    for (const [k, v] of resolutions) if (Date.now() - v.at > 5000) resolutions.delete(k);
+    return result;
+  };
+  const lastReported = new Map<string, string>();
+
   const deps = {
-    runtimeFor, releases, sources, live, tokenFor: (host: string) => o.registryToken?.(host), insecureRegistries: o.insecureRegistries ?? [],
+    runtimeFor, releases, sources, live, resolveArtifact: resolveCached,
     progressDeadlineMs: o.progressDeadlineMs ?? 60_000, proxyHost: o.proxyHost ?? "127.0.0.1", log: (m: string, f?: Record<string, unknown>) => o.log(m, f),
     onStatus: (app: string, status: ApplicationStatus) => {
       statuses[app] = status;
+      // An unchanged status is not sent again.
+      const text = JSON.stringify(status);
+      if (lastReported.get(app) === text) return;
+      lastReported.set(app, text);
       if (link) void link.status(app, status).catch((error: unknown) => o.log("status report failed", { app, error: String(error) }));
       else void writeFileAtomic(join(o.stateDir, "status.json"), `${JSON.stringify(statuses, null, 1)}\n`).catch(() => undefined);
     },
@@ -121,7 +140,7 @@ export function createAgent(o: AgentOptions): Agent {
   }
 
   function interval(app: Application): NodeJS.Timeout {
-    const t = setInterval(() => void controllers.get(app.metadata.name)?.c.refresh(), parseDuration(app.spec.refreshInterval));
+    const t = setInterval(() => void controllers.get(app.metadata.name)?.c.refresh(undefined, { fresh: false }), parseDuration(app.spec.refreshInterval));
     t.unref();
     return t;
   }
@@ -167,7 +186,9 @@ export function createAgent(o: AgentOptions): Agent {
       const mtime = await stat(path).then((s) => `${s.mtimeMs}:${s.size}`, () => "missing");
       if (mtime !== seen) {
         seen = mtime;
-        const r = await loadResourceFiles([path]);
+        const text = await readFile(path, "utf8").catch(() => undefined);
+        // A file with nothing but comments names no Applications: everything is removed.
+        const r = text !== undefined && !/^[ \t]*[^#\s]/m.test(text) ? { ok: true as const, resources: [] } : await loadResourceFiles([path]);
         if (!r.ok) o.log("the applications file is not valid; nothing changed", { problems: r.errors.map((p) => formatResourceProblem(p)) });
         else await setApplications(r.resources.filter((x): x is Application => x.kind === "Application"));
       }
@@ -181,7 +202,10 @@ export function createAgent(o: AgentOptions): Agent {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       for (const rt of runtimes.values()) {
         const replicas = await rt.list().catch(() => [] as Replica[]);
-        for (const r of replicas) if (r.state === "running") void controllers.get(r.app)?.c.start([r]);
+        for (const r of replicas) {
+          const c = r.state === "running" ? controllers.get(r.app)?.c : undefined;
+          if (c && !c.has(r)) void c.start([r]);
+        }
       }
     }
   }
@@ -202,7 +226,7 @@ export function createAgent(o: AgentOptions): Agent {
     },
     statuses: () => ({ ...statuses }),
     async refresh(app, request) {
-      await controllers.get(app)?.c.refresh(request);
+      await controllers.get(app)?.c.refresh(request, { fresh: false });
     },
   };
 }

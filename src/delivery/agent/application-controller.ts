@@ -11,7 +11,7 @@ import { renderServices } from "../render-services.js";
 import type { HealthStatus, SyncStatus } from "../schema.js";
 import { serviceVersion } from "../service-version.js";
 import type { LiveState, SyncReport, createLiveStore } from "./live-state.js";
-import { resolveArtifact } from "./resolve-artifact.js";
+import type { ResolvedArtifact } from "./resolve-artifact.js";
 import { createServiceRunner } from "./service-runner.js";
 import type { ServiceRunner, ServiceView } from "./service-runner.js";
 import type { SourceCache } from "./source-cache.js";
@@ -34,8 +34,8 @@ export type ApplicationControllerDeps = {
   releases: ReleaseCache;
   sources: SourceCache;
   live: ReturnType<typeof createLiveStore>;
-  tokenFor(host: string): string | undefined;
-  insecureRegistries: readonly string[];
+  /** An artifact reference resolved to its digest (the agent shares recent answers between Applications). */
+  resolveArtifact(ref: string): Promise<ResolvedArtifact>;
   progressDeadlineMs: number;
   proxyHost: string;
   onStatus(app: string, status: ApplicationStatus): void;
@@ -57,6 +57,7 @@ export function createApplicationController(initial: Application, deps: Applicat
   const runners = new Map<string, ServiceRunner>();
   let state: LiveState | undefined;
   let rendered: Rendered | undefined;
+  let lastRender: { key: string; result: Awaited<ReturnType<typeof renderServices>> } | undefined;
   let problem: { reason: string; message: string } | undefined;
   let busy: Promise<void> = Promise.resolve();
   let statusTimer: NodeJS.Timeout | undefined;
@@ -86,17 +87,19 @@ export function createApplicationController(initial: Application, deps: Applicat
   }
 
   /** Fetches and renders the source; undefined (with `problem` set) when that fails. */
-  async function render(revisionOverride?: string): Promise<Rendered | undefined> {
+  async function render(revisionOverride: string | undefined, fresh: boolean): Promise<Rendered | undefined> {
     const s = app.spec.source;
     let revision: string;
     try {
-      revision = await deps.sources.resolve(s.repoURL, revisionOverride ?? s.targetRevision);
+      revision = await deps.sources.resolve(s.repoURL, revisionOverride ?? s.targetRevision, { maxAgeMs: fresh ? 0 : 2000 });
     } catch (error: unknown) {
       problem = { reason: "FetchFailed", message: error instanceof Error ? error.message : String(error) };
       return undefined;
     }
-    const dir = await deps.sources.checkout(s.repoURL, revision);
-    const r = await renderServices(dir, s.path);
+    // What a commit renders to never changes: render once per revision and path.
+    const key = `${s.repoURL}|${revision}|${s.path}`;
+    const r = lastRender?.key === key ? lastRender.result : await renderServices(await deps.sources.checkout(s.repoURL, revision), s.path);
+    lastRender = { key, result: r };
     if (!r.ok) {
       problem = { reason: "RenderFailed", message: `revision ${revision.slice(0, 12)} does not render: ${r.problems.map((p) => formatResourceProblem(p)).join("; ")}` };
       return undefined;
@@ -106,7 +109,7 @@ export function createApplicationController(initial: Application, deps: Applicat
     for (const svc of r.services) {
       try {
         if (svc.spec.artifact !== undefined) {
-          const a = await resolveArtifact(svc.spec.artifact, { tokenFor: (host) => deps.tokenFor(host), insecure: deps.insecureRegistries });
+          const a = await deps.resolveArtifact(svc.spec.artifact);
           versions[svc.metadata.name] = serviceVersion(svc, a.digest);
           const dirOf = await deps.releases.ensureRelease({ registryUrl: a.registryUrl, repository: a.repository, digest: a.digest, ...(a.token ? { auth: { token: a.token } } : {}) });
           sources[svc.metadata.name] = { kind: "artifact", dir: dirOf, command: svc.spec.command ?? [] };
@@ -238,7 +241,7 @@ export function createApplicationController(initial: Application, deps: Applicat
   }
 
   function reportSoon(): void {
-    if (statusTimer) return;
+    if (statusTimer || abort.signal.aborted) return;
     statusTimer = setTimeout(() => {
       statusTimer = undefined;
       deps.onStatus(name, status());
@@ -266,12 +269,12 @@ export function createApplicationController(initial: Application, deps: Applicat
       });
     },
     /** Fetches and renders; syncs when automated (or when `request` asks). */
-    refresh(request?: SyncRequest): Promise<void> {
+    refresh(request?: SyncRequest, opts: { fresh?: boolean } = {}): Promise<void> {
       return serialized(async () => {
         const live = await loadState();
         if (request?.clearPin) live.pinnedRevision = null;
         if (request?.revision) live.pinnedRevision = request.revision;
-        const next = await render(live.pinnedRevision ?? undefined);
+        const next = await render(live.pinnedRevision ?? undefined, opts.fresh ?? true);
         if (!next) {
           reportSoon();
           return;
@@ -297,12 +300,17 @@ export function createApplicationController(initial: Application, deps: Applicat
       });
     },
     status,
+    /** Whether a replica belongs to a Service this controller supervises already. */
+    has(replica: Replica): boolean {
+      return runners.get(replica.service)?.has(replica.id) ?? false;
+    },
     exited(replica: Replica): void {
       runners.get(replica.service)?.exited(replica);
     },
     /** The Application is gone: stop everything it runs and forget it. */
     async remove(): Promise<void> {
       abort.abort();
+      if (statusTimer) clearTimeout(statusTimer);
       await busy;
       await Promise.all([...runners.values()].map((r) => r.remove()));
       runners.clear();

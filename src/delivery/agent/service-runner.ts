@@ -41,6 +41,8 @@ export type ServiceRunner = {
   adopt(replicas: readonly Replica[]): void;
   /** A replica of this Service exited. */
   exited(replica: Replica): void;
+  /** Whether this runner supervises (or is about to adopt) the replica. */
+  has(replicaId: string): boolean;
   view(): ServiceView;
   /** Resolves when the current version is Healthy, or with Degraded when its rollout failed; rejects on abort. */
   settled(signal: AbortSignal): Promise<HealthStatus>;
@@ -261,6 +263,9 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
       }
       for (const r of mine) track(r);
       schedule();
+    },
+    has(replicaId) {
+      return managed.has(replicaId) || pendingAdopt.some((r) => r.id === replicaId);
     },
     exited(replica) {
       const entry = managed.get(replica.id);

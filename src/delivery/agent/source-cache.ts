@@ -8,8 +8,12 @@ import { extractTar } from "../../registry/artifact/index.js";
 
 /** Fetches config repositories (one bare mirror per URL) and unpacks their trees, once per commit. */
 export type SourceCache = {
-  /** Fetches `url` and returns the commit `revision` names there: HEAD (the default branch), a branch, a tag or a commit. */
-  resolve(url: string, revision: string): Promise<string>;
+  /**
+   * Fetches `url` and returns the commit `revision` names there: HEAD (the default branch), a branch, a tag
+   * or a commit. With `maxAgeMs`, a fetch of the same URL that finished that recently (or is under way) is
+   * reused: many Applications of one repository refresh with one fetch. Without it, the fetch is fresh.
+   */
+  resolve(url: string, revision: string, opts?: { maxAgeMs?: number }): Promise<string>;
   /** The repository's files at `sha`, unpacked (read-only by convention). */
   checkout(url: string, sha: string): Promise<string>;
 };
@@ -28,35 +32,46 @@ const exists = (path: string): Promise<boolean> => stat(path).then(() => true, (
 
 export function createSourceCache(o: { git: Git; mirrors: Mirrors; dir: string }): SourceCache {
   const checkouts = new Map<string, Promise<string>>();
+  const fetches = new Map<string, { startedAt: number; refs: Promise<Map<string, string>> }>();
 
-  async function revParse(mirror: string, ref: string): Promise<string | undefined> {
-    const r = await o.git.run(mirror, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`], { allowFailure: true });
-    const sha = r.stdout.trim();
-    return r.code === 0 && SHA.test(sha) ? sha : undefined;
+  /** Fetches, then reads every ref once (two git processes), so resolving a revision spawns nothing more. */
+  function fetchOnce(url: string, maxAgeMs: number): Promise<Map<string, string>> {
+    const last = fetches.get(url);
+    if (last && maxAgeMs > 0 && Date.now() - last.startedAt <= maxAgeMs) return last.refs;
+    const refs = o.mirrors.fetch(mirrorName(url), url).then(() => readRefs(o.mirrors.pathFor(mirrorName(url))));
+    fetches.set(url, { startedAt: Date.now(), refs });
+    refs.catch(() => fetches.delete(url));
+    return refs;
   }
 
-  async function defaultBranch(url: string): Promise<string> {
-    const r = await o.git.run(o.dir, ["ls-remote", "--symref", "--end-of-options", url, "HEAD"], { allowFailure: true });
-    const m = /^ref: (refs\/heads\/\S+)\tHEAD$/m.exec(r.stdout);
-    return m?.[1] ?? "refs/heads/main";
+  async function readRefs(mirror: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const list = await o.git.run(mirror, ["for-each-ref", "--format=%(objectname) %(*objectname) %(refname)", "refs/heads", "refs/tags"]);
+    for (const line of list.stdout.split("\n")) {
+      const [object, peeled, ref] = line.split(" ");
+      if (!ref || !object) continue;
+      out.set(ref, peeled && SHA.test(peeled) ? peeled : object);
+    }
+    // The mirror's HEAD follows the remote's default branch.
+    const head = await o.git.run(mirror, ["symbolic-ref", "-q", "HEAD"], { allowFailure: true });
+    const target = out.get(head.stdout.trim());
+    if (target) out.set("HEAD", target);
+    return out;
   }
 
   return {
-    async resolve(url, revision) {
+    async resolve(url, revision, opts = {}) {
       assertNotOption(revision, "targetRevision");
       await mkdir(o.dir, { recursive: true });
-      const name = mirrorName(url);
+      let refs: Map<string, string>;
       try {
-        await o.mirrors.fetch(name, url);
+        refs = await fetchOnce(url, opts.maxAgeMs ?? 0);
       } catch (error: unknown) {
         throw new SourceError(`cannot fetch ${url}: ${error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)}`, { cause: error });
       }
-      const mirror = o.mirrors.pathFor(name);
-      const candidates = revision === "HEAD" ? [await defaultBranch(url)] : SHA.test(revision) ? [revision] : [`refs/heads/${revision}`, `refs/tags/${revision}`, revision];
-      for (const c of candidates) {
-        const sha = await revParse(mirror, c);
-        if (sha) return sha;
-      }
+      if (SHA.test(revision)) return revision;
+      const sha = revision === "HEAD" ? refs.get("HEAD") ?? refs.get("refs/heads/main") ?? refs.get("refs/heads/master") : refs.get(`refs/heads/${revision}`) ?? refs.get(`refs/tags/${revision}`) ?? refs.get(revision);
+      if (sha) return sha;
       throw new SourceError(`revision "${revision}" not found in ${url}`);
     },
     checkout(url, sha) {
