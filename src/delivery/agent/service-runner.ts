@@ -77,6 +77,7 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
   let restarts = 0;
   let closed = false;
   let running = false;
+  let inFlight: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   const settledWaiters = new Set<() => void>();
@@ -97,10 +98,11 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
       return;
     }
     running = true;
-    void reconcile()
+    inFlight = reconcile()
       .catch((error: unknown) => o.log("service reconcile failed", { app: o.app, service: o.name, error: error instanceof Error ? error.message : String(error) }))
       .finally(() => {
         running = false;
+        inFlight = undefined;
         if (again) {
           again = false;
           schedule();
@@ -136,6 +138,12 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
       ...(port === undefined ? {} : { port, ...(firstPort?.containerPort ? { containerPort: firstPort.containerPort } : {}) }),
     };
     const replica = await o.runtime.start(spec);
+    if (closed) {
+      // Removed or closed while this replica was starting: it must not outlive the Service.
+      await o.runtime.stop(replica.id);
+      await o.runtime.forget(replica.id).catch(() => undefined);
+      return;
+    }
     o.log("replica started", { app: o.app, service: o.name, version: d.version, index, port, replica: replica.id });
     track(replica);
     changed();
@@ -184,6 +192,7 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
 
     if (!failed) {
       for (let index = 0; index < n; index++) {
+        if (closed) return;
         if (current.some((m) => m.replica.index === index)) continue;
         const b = backoff.get(index);
         if (b && b.notBefore > Date.now()) {
@@ -315,12 +324,14 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
       });
     },
     async remove() {
-      desired = undefined;
+      closed = true;
       if (timer) clearTimeout(timer);
+      // A pass under way may be starting a replica: let it finish (it stops what it started once closed).
+      await inFlight;
+      desired = undefined;
       await Promise.all([...managed.values()].map((m) => stopReplica(m, true)));
       if (proxy) await proxy.server.close();
       proxy = undefined;
-      closed = true;
       changed();
     },
     async close() {
