@@ -123,10 +123,22 @@ export function createApplicationController(initial: Application, deps: Applicat
       }
     }
     problem = undefined;
+    // Nothing new (same commit, same digests): keep the same object, so memoized diffs stay valid.
+    if (rendered && rendered.revision === revision && rendered.services === r.services && JSON.stringify(rendered.versions) === JSON.stringify(versions)) return rendered;
     return { revision, services: r.services, versions, sources };
   }
 
+  /** The diff is asked for by every pass and every status report; it changes only with a render or a sync. */
+  let diffMemo: { desired: Rendered; services: readonly Service[]; versions: string; diff: ServiceDiff } | undefined;
   function diffOf(desired: Rendered, live: LiveState): ServiceDiff {
+    const versions = JSON.stringify(live.versions);
+    if (diffMemo && diffMemo.desired === desired && diffMemo.services === live.services && diffMemo.versions === versions) return diffMemo.diff;
+    const diff = computeDiff(desired, live);
+    diffMemo = { desired, services: live.services, versions, diff };
+    return diff;
+  }
+
+  function computeDiff(desired: Rendered, live: LiveState): ServiceDiff {
     const d = diffServices(desired.services, live.services);
     // A tag that now names other bytes changes nothing in the spec but everything in what runs.
     const moved = d.unchanged.filter((n) => live.versions[n] !== undefined && live.versions[n] !== desired.versions[n]);
