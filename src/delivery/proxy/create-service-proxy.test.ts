@@ -309,15 +309,19 @@ describe("createServiceProxy (http)", () => {
 
   it("lets an in-flight request finish when the proxy closes", async () => {
     let answer: () => void = () => undefined;
+    let arrived: () => void = () => undefined;
+    const atBackend = new Promise<void>((resolve) => { arrived = resolve; });
     const backend = await startBackend("b", {
       handler: (_req, res) => {
         answer = () => res.end("done");
+        arrived();
       },
     });
     const proxy = await startProxy();
     proxy.setBackends([backend]);
     const reply = send(proxy);
-    while (proxy.stats().perBackend.b?.inFlight !== 1) await sleep(5);
+    // The request must have reached the backend before the proxy closes.
+    await atBackend;
 
     const closing = proxy.close();
     answer();
