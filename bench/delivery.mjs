@@ -40,6 +40,7 @@ const gitEnv = {
   GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@example.com",
 };
 const scratch = mkdtempSync(join(tmpdir(), "ferry-bench-delivery-"));
+const children = [];
 const fetch = globalThis.fetch;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const git = (cwd, ...args) => execFileSync("git", args, { cwd, env: { ...process.env, ...gitEnv }, encoding: "utf8" }).trim();
@@ -140,6 +141,7 @@ function replicaPids() {
 async function partA() {
   const dataDir = join(scratch, "up");
   const child = spawn(process.execPath, [ferryBin, "up", "--port", "0", "--data-dir", dataDir], { env: { ...process.env, ...gitEnv, FERRY_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
   let out = "";
   child.stdout.on("data", (d) => { out += d; });
   child.stderr.on("data", (d) => { out += d; });
@@ -210,6 +212,7 @@ async function partB() {
   // The registry of a plain ferry server, with one artifact every Service runs.
   const dataDir = join(scratch, "server");
   const child = spawn(process.execPath, [ferryBin, "server", "--port", "0", "--data-dir", dataDir], { env: { ...process.env, ...gitEnv, FERRY_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
   let out = "";
   child.stdout.on("data", (d) => { out += d; });
   child.stderr.on("data", (d) => { out += d; });
@@ -285,6 +288,12 @@ try {
   if (!process.argv.includes("--scale-only")) await partA();
   if (!process.argv.includes("--converge-only")) await partB();
 } finally {
-  if (up?.child.exitCode === null) up.child.kill("SIGKILL");
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  // Replicas outlive their agent by design; nothing this bench started may outlive it.
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`).startsWith(scratch)) process.kill(Number(pid), "SIGKILL");
+    } catch { /* gone */ }
+  }
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alive, ferry, git, makeRepo } from "./helpers.js";
-import { api, removeDir, startFerry, waitFor } from "./server-helpers.js";
+import { api, killProcessesUnder, removeDir, startFerry, waitFor } from "./server-helpers.js";
 import type { Up } from "./server-helpers.js";
 
 /**
@@ -130,6 +130,7 @@ afterAll(async () => {
   await api(up, "DELETE", "/api/v1/resources/application/web");
   await waitFor(async () => (await get(webPort).catch(() => "gone")) === "gone", 20_000, () => "web kept running").catch(() => undefined);
   await up.stop();
+  killProcessesUnder(up.dataDir);
   removeDir(up.dataDir);
   config.cleanup();
   removeDir(tmp);

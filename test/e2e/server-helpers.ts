@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FERRY, GIT_ENV } from "./helpers.js";
@@ -31,6 +31,21 @@ export async function startFerry(command: "up" | "server" = "up", extraEnv: Reco
       }
     },
   };
+}
+
+/**
+ * Kills every process whose working directory is below `dir` — replicas an agent started from its data
+ * directory keep running after the agent stops, by design; a test must not leave them behind.
+ */
+export function killProcessesUnder(dir: string): void {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) process.kill(Number(entry), "SIGKILL");
+    } catch {
+      // gone, or not ours to read
+    }
+  }
 }
 
 export function removeDir(dir: string): void {
