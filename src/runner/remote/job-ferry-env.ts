@@ -1,4 +1,5 @@
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** How to start this Ferry (`[node, /path/to/bin/ferry.js]`), so steps can run `ferry artifact push`. */
@@ -13,9 +14,11 @@ const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  */
 export async function writeFerryShim(dir: string, command: FerryCommand): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const path = join(dir, "ferry");
-  await writeFile(path, `#!/bin/sh\nexec ${command.map(shellQuote).join(" ")} "$@"\n`);
-  await chmod(path, 0o755);
+  // Written aside and renamed: a step of another job may be running the script at this moment.
+  const temp = join(dir, `.ferry.${randomBytes(4).toString("hex")}.tmp`);
+  await writeFile(temp, `#!/bin/sh\nexec ${command.map(shellQuote).join(" ")} "$@"\n`);
+  await chmod(temp, 0o755);
+  await rename(temp, join(dir, "ferry"));
   return dir;
 }
 
