@@ -100,8 +100,10 @@ describe("continuous promotion under ferry up", { timeout: 180_000 }, () => {
     expect(devFile).toContain(`artifact: ${host}/team/web@${digest} # set by promotion`);
     await waitFor(async () => (await api<Freight>(up, "GET", `/api/v1/freight/${freight.name}`)).body.verifiedIn.dev, 20_000, () => "not verified in dev");
 
-    // prod: eligible now, but it waits for an approval.
-    await new Promise((r) => setTimeout(r, 2500));
+    // prod: eligible now, but auto-promotion says it waits for an approval, and Git is untouched.
+    const prodDecision = async (): Promise<{ action: string; reason?: string; freight?: string } | undefined> =>
+      (await api<{ items: Array<{ name: string; autoPromotion: { action: string; reason?: string; freight?: string } | null }> }>(up, "GET", "/api/v1/stages")).body.items.find((x) => x.name === "prod")?.autoPromotion ?? undefined;
+    expect(await waitFor(async () => { const d = await prodDecision(); return d?.action === "wait" ? d : undefined; }, 20_000, () => "prod never said it waits for an approval")).toEqual({ action: "wait", reason: "awaiting-approval", freight: freight.name });
     expect(show("prod/web.yaml")).not.toContain(digest);
     const stages = await ferry(tmp, ["stage", "ls", "--server", up.url, "--token", up.token]);
     expect(stages.out).toMatch(/prod\s+-/);

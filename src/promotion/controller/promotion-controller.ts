@@ -49,6 +49,8 @@ export function createPromotionController(deps: PromotionControllerDeps) {
   const { store } = deps;
   const running = new Map<number, AbortController>();
   const lastDiscovery = new Map<string, number>();
+  /** What each stage's last auto-promotion pass decided, e.g. waiting for an approval of some freight. */
+  const decisions = new Map<string, { action: string; reason?: string; freight?: string }>();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
   let again = false;
@@ -99,6 +101,9 @@ export function createPromotionController(deps: PromotionControllerDeps) {
         stage, eligible: eligibleFreight(stage, all, new Date()),
         promotions: promotions.map((p) => ({ freight: { name: p.freight, createdAt: all.find((f) => f.name === p.freight)?.createdAt ?? p.createdAt }, trigger: p.trigger, phase: p.phase })),
       });
+      decisions.set(name, plan.action === "none"
+        ? { action: "none", reason: plan.reason, ...(plan.freight ? { freight: plan.freight } : {}) }
+        : { action: plan.action, ...(plan.action === "wait" ? { reason: plan.reason } : {}), freight: plan.freight.name });
       if (plan.action !== "promote") continue;
       const p = createPromotion(store, { stage: name, freight: plan.freight.name, trigger: "auto", requestedBy: "auto-promotion" });
       await appendEvent(store, { actor: "auto-promotion", action: "promotion.created", kind: "Stage", name, data: { promotion: p.id, freight: plan.freight.name, alias: plan.freight.alias } });
@@ -206,6 +211,10 @@ export function createPromotionController(deps: PromotionControllerDeps) {
       kick();
     },
     kick,
+    /** The last auto-promotion decision of a stage, for status (what it waits for). */
+    decision(stage: string): { action: string; reason?: string; freight?: string } | undefined {
+      return decisions.get(stage);
+    },
     async promote(stageName: string, freightRef: string, actor: string): Promise<PromotionRecord> {
       const stage = (await stages()).find((s) => s.metadata.name === stageName);
       if (!stage) throw new PromotionError("not-found", `no Stage "${stageName}"`);

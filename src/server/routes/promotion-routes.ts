@@ -49,6 +49,7 @@ export function registerPromotionRoutes(app: FastifyInstance, deps: { store: Sto
           name: s.metadata.name, spec: s.spec, currentFreight: current?.freight ?? null, currentPromotion: current?.id ?? null,
           verification: current?.verification ?? null, inFlight: promotions.filter((p) => p.phase === "Pending" || p.phase === "Running"),
           lastPromotion: promotions[0] ?? null,
+          autoPromotion: controller.decision(s.metadata.name) ?? null,
         };
       }),
     };
