@@ -43,6 +43,11 @@ export type Agent = {
   refresh(app: string, request?: SyncRequest): Promise<void>;
 };
 
+/** How often the agent looks for replicas its controllers do not know (strays to reconcile away). */
+const OBSERVE_EVERY_MS = 1000;
+/** How long stop() waits for the watch loops to notice; a long-poll in flight is simply dropped. */
+const STOP_WAIT_MS = 2000;
+
 const sameUrl = (a: string): string => {
   let u = a.trim().replace(/\/+$/, "").replace(/\.git$/, "");
   const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/]*)(.*)$/i.exec(u);
@@ -199,7 +204,7 @@ export function createAgent(o: AgentOptions): Agent {
   /** Every second: what runs that the controllers do not know (a stray replica) is adopted, so it is reconciled away. */
   async function observeLoop(): Promise<void> {
     while (!stopping.signal.aborted) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await new Promise((resolve) => setTimeout(resolve, OBSERVE_EVERY_MS));
       for (const rt of runtimes.values()) {
         const replicas = await rt.list().catch(() => [] as Replica[]);
         for (const r of replicas) {
@@ -222,7 +227,7 @@ export function createAgent(o: AgentOptions): Agent {
         await c.close();
       }
       for (const r of runtimes.values()) await r.close();
-      await Promise.race([Promise.allSettled(loops), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await Promise.race([Promise.allSettled(loops), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))]);
     },
     statuses: () => ({ ...statuses }),
     async refresh(app, request) {
