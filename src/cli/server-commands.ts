@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { cpus, homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -48,6 +48,14 @@ function runnerEnvironment(): { hostEnv: Record<string, string>; actionsBaseUrl:
   };
 }
 
+/** How to run this same `ferry`, for commands Ferry prints: `node bin/ferry.js` from a checkout. */
+function ferryInvocation(): string {
+  const script = process.argv[1];
+  if (script === undefined || !/ferry\.js$/.test(script)) return "ferry";
+  const rel = relative(process.cwd(), script);
+  return `node ${rel.startsWith("..") ? script : rel}`;
+}
+
 /** `ferry server`, `ferry up` and `ferry runner`. */
 export function registerServerCommands(program: Command, write: Write, exit: (code: number) => void): void {
   listenOptions(program.command("server"))
@@ -67,7 +75,8 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
     .description("start the control plane with one runner in the same process: the way to try Ferry")
     .option("--labels <list>", "runner labels, comma-separated")
     .option("--capacity <n>", "jobs the embedded runner runs at once")
-    .action(async (o: { dataDir: string; host: string; port: string; labels?: string; capacity?: string }) => {
+    .option("--demo", "seed the quickstart (examples/quickstart): an app repository, a config repository, three stages")
+    .action(async (o: { dataDir: string; host: string; port: string; labels?: string; capacity?: string; demo?: boolean }) => {
       const { createLogger } = await import("../server/logger.js");
       const { startControlPlane } = await import("../server/control-plane.js");
       const { createRemoteRunner } = await import("../runner/remote/remote-runner.js");
@@ -90,7 +99,14 @@ export function registerServerCommands(program: Command, write: Write, exit: (co
       });
       await agent.start();
       write(`Ferry is up at ${cp.url}\n  data:   ${dataDir}\n  token:  ${join(dataDir, "admin.token")} (admin)\n  runner: embedded, labels ${r.labels.join(", ")}\n  agent:  embedded, name local\n`);
-      write(`Try:  ferry apply -f repository.yaml   ferry runs   ferry logs RUN -f\n`);
+      if (o.demo) {
+        const { findQuickstart, seedQuickstart } = await import("./quickstart/index.js");
+        const { formatQuickstart } = await import("./quickstart/format-quickstart.js");
+        const seeded = await seedQuickstart({ dataDir, examples: findQuickstart(), serverUrl: cp.url, token: cp.adminToken });
+        write(formatQuickstart({ ...seeded, serverUrl: cp.url, dataDir, ferry: ferryInvocation() }));
+      } else {
+        write(`Try:  ferry apply -f repository.yaml   ferry runs   ferry logs RUN -f   (or ferry up --demo for the quickstart)\n`);
+      }
       await waitForSignal();
       await agent.stop();
       await runner.stop();

@@ -100,6 +100,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       };
     },
     onChange: () => undefined,
+    // Agents delivering from a config repository hear of a promotion's commit at once, not at their next poll.
+    onGitPush: ({ repoURL, branch, commit }) => feed.publish({ type: "commit", url: normalizeRepoUrl(repoURL), sha: commit, ref: `refs/heads/${branch}` }),
     log: (msg, f) => logger.info(f ?? {}, msg),
   });
   const app = createServer({

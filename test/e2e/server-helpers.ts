@@ -8,8 +8,8 @@ import { FERRY, GIT_ENV } from "./helpers.js";
 export type Up = { url: string; dataDir: string; token: string; runnerToken: string; proc: ChildProcess; output(): string; stop(): Promise<void> };
 
 /** Starts `ferry up` (or `ferry server`) as a real child process on a random port and a temp data dir. */
-export async function startFerry(command: "up" | "server" = "up", extraEnv: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), "ferry-data-")), port = 0): Promise<Up> {
-  const proc = spawn(process.execPath, [FERRY, command, "--port", String(port), "--data-dir", dataDir], {
+export async function startFerry(command: "up" | "server" = "up", extraEnv: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), "ferry-data-")), port = 0, extraArgs: readonly string[] = []): Promise<Up> {
+  const proc = spawn(process.execPath, [FERRY, command, "--port", String(port), "--data-dir", dataDir, ...extraArgs], {
     env: { ...process.env, ...GIT_ENV, FERRY_LOG_LEVEL: "warn", ...extraEnv }, stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

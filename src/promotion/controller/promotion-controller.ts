@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Stage, Warehouse } from "../../resources/index.js";
-import { stageSchema, warehouseSchema } from "../../resources/index.js";
+import { parseDuration, stageSchema, warehouseSchema } from "../../resources/index.js";
 import type { FreightRecord, PromotionRecord, Store } from "../../store/index.js";
 import {
   appendEvent, createPromotion, getFreight, getPromotion, insertFreight, listFreight, listPromotions, listResources, markFreight,
@@ -12,7 +12,7 @@ import { eligibleFreight } from "../eligible-freight.js";
 import { planAutoPromotion } from "../plan-auto-promotion.js";
 import { planFreight } from "../plan-freight.js";
 import type { Freight } from "../schema.js";
-import { createHttpStep, createRunStep, runSteps } from "../steps/index.js";
+import { createHttpStep, createRunStep, httpConfigSchema, runConfigSchema, runSteps } from "../steps/index.js";
 import type { StepContext } from "../steps/index.js";
 import { verificationResult } from "../verification-result.js";
 import type { CheckOutcome } from "../verification-result.js";
@@ -27,6 +27,8 @@ export type PromotionControllerDeps = {
   /** An Application's reported sync: the revision it runs and whether it is Synced and Healthy there. */
   applicationState(name: string): Promise<{ appliedRevision: string | null; synced: boolean; healthy: boolean; message: string } | undefined>;
   onChange(): void;
+  /** A promotion pushed a commit to a config repository. */
+  onGitPush?(args: { repoURL: string; branch: string; commit: string }): void;
   log(message: string, fields?: Record<string, unknown>): void;
 };
 
@@ -130,6 +132,7 @@ export function createPromotionController(deps: PromotionControllerDeps) {
       workDir: dir, signal, log: (l) => lines.push(l),
       vars: { freight: { name: freight.name, alias: freight.alias, artifacts: freight.artifacts, images: freight.images, commits: freight.commits, origin: freight.origin }, stage: { name: stage.metadata.name }, vars: {}, outputs: {} },
       waitForSync: ({ application, revision, signal: s }) => waitForSync(application, revision, s),
+      pushed: (args) => deps.onGitPush?.(args),
     };
     try {
       const result = await runSteps({ steps: stage.spec.promotionTemplate.steps, ctx });
@@ -167,12 +170,23 @@ export function createPromotionController(deps: PromotionControllerDeps) {
     if (!v || v.checks.length === 0) result = { phase: "Verified" };
     else {
       const outcomes: CheckOutcome[] = [];
-      const ctx: StepContext = { workDir: deps.workDir, signal, log: () => undefined, vars: {} };
+      // All checks together get the verification's timeout; a check that throws (a refused connection,
+      // a timeout) is a failed check, never a pass.
+      const within = AbortSignal.any([signal, AbortSignal.timeout(parseDuration(v.timeout))]);
+      const ctx: StepContext = { workDir: deps.workDir, signal: within, log: () => undefined, vars: {} };
       for (const check of v.checks) {
-        const r = check.http
-          ? await createHttpStep().run({ url: check.http.url, method: "GET", ...(check.http.expectStatus ? { expectStatus: check.http.expectStatus } : {}), ...(check.http.expectBodyContains ? { expectBodyContains: check.http.expectBodyContains } : {}) } as never, ctx)
-          : await createRunStep().run({ command: check.run?.command ?? [] } as never, ctx);
-        outcomes.push({ passed: r.status === "Succeeded", ...(r.message ? { message: r.message } : {}) });
+        try {
+          const r = check.http
+            ? await createHttpStep().run(httpConfigSchema.parse({
+              url: check.http.url, timeout: check.http.timeout,
+              ...(check.http.expectStatus ? { expectStatus: check.http.expectStatus } : {}),
+              ...(check.http.expectBodyContains ? { expectBodyContains: check.http.expectBodyContains } : {}),
+            }), ctx)
+            : await createRunStep().run(runConfigSchema.parse({ command: check.run?.command ?? [] }), ctx);
+          outcomes.push({ passed: r.status === "Succeeded", ...(r.message ? { message: r.message } : {}) });
+        } catch (error: unknown) {
+          outcomes.push({ passed: false, message: within.aborted && !signal.aborted ? `verification timed out after ${v.timeout}` : error instanceof Error ? error.message : String(error) });
+        }
       }
       result = verificationResult(v, outcomes);
     }

@@ -65,6 +65,7 @@ export function createGitPushStep(deps: StepDeps = {}): PromotionStep<GitPushCon
         if (pushed.code === 0) {
           const commit = await headSha(git, dir);
           ctx.log(`pushed ${commit} to ${branch}`);
+          ctx.pushed?.({ repoURL: url, branch, commit });
           return { status: "Succeeded", outputs: { commit, branch } };
         }
         const why = redact(pushed.stderr.trim().split("\n").filter((l) => l.trim() !== "").slice(-6).join(" / "));

@@ -16,6 +16,8 @@ export type StepContext = {
   secrets?: { gitCredentials?(url: string): GitCredentials | undefined };
   /** Provided by the promotion controller: waits until the agent has synced `application` to `revision`. */
   waitForSync?(args: { application: string; revision: string; signal: AbortSignal }): Promise<{ ok: boolean; message: string }>;
+  /** Told about every commit a step pushed, so agents delivering from that repository look at once. */
+  pushed?(args: { repoURL: string; branch: string; commit: string }): void;
 };
 
 export type StepStatus = "Succeeded" | "Failed" | "Errored";

@@ -1,0 +1,2 @@
+export { findQuickstart } from "./find-quickstart.js";
+export { seedQuickstart, type QuickstartState, type SeedOptions } from "./seed-quickstart.js";
