@@ -5,6 +5,58 @@ type Write = (s: string) => void;
 type Freight = { name: string; alias: string; warehouse: string; createdAt: string; data: { artifacts?: Array<{ repoURL: string; tag?: string; digest: string }>; origin?: { runId?: string; commit?: string } }; verifiedIn: Record<string, { at: string }>; approvedFor: Record<string, { at: string; by: string }> };
 type Promotion = { id: number; stage: string; freight: string; trigger: string; phase: string; message: string | null; commit: string | null; requestedBy: string; createdAt: string; finishedAt: string | null; steps: Array<{ uses: string; as: string; status: string; message?: string }>; verification: { phase: string; reasons?: string[] } | null };
 
+type StageStatus = {
+  name: string; currentFreight: string | null; verification: { phase: string; reasons?: string[] } | null; inFlight: Promotion[];
+  autoPromotion?: { action: string; reason?: string; freight?: string } | null;
+  spec: { autoPromotion?: boolean; approval?: { required?: boolean }; requestedFreight?: Array<{ sources?: { stages?: string[] } }> };
+};
+
+/** Stages in pipeline order: those taking freight from a warehouse first, each after its upstream stages. */
+function pipelineOrder(stages: readonly StageStatus[]): StageStatus[] {
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  const depth = new Map<string, number>();
+  const depthOf = (s: StageStatus, seen: Set<string>): number => {
+    const known = depth.get(s.name);
+    if (known !== undefined) return known;
+    if (seen.has(s.name)) return 0;
+    seen.add(s.name);
+    const ups = (s.spec.requestedFreight ?? []).flatMap((r) => r.sources?.stages ?? []).map((n) => byName.get(n)).filter((u): u is StageStatus => u !== undefined);
+    const d = ups.length === 0 ? 0 : 1 + Math.max(...ups.map((u) => depthOf(u, seen)));
+    depth.set(s.name, d);
+    return d;
+  };
+  return [...stages].sort((a, b) => depthOf(a, new Set()) - depthOf(b, new Set()) || a.name.localeCompare(b.name));
+}
+type WarehouseResource = { metadata: { name: string }; spec: { subscriptions: Array<Record<string, { repoURL: string; branch?: string } | undefined>> } };
+
+/** What freight holds, for people: artifact versions, image tags and short commits. */
+function contents(f: Freight): string {
+  const d = f.data as Freight["data"] & { images?: Array<{ repoURL: string; tag?: string }>; commits?: Array<{ id: string }> };
+  return [...(d.artifacts ?? []).map((a) => `${a.repoURL}:${a.tag ?? "?"}`), ...(d.images ?? []).map((a) => `${a.repoURL}:${a.tag ?? "?"}`), ...(d.commits ?? []).map((c) => c.id.slice(0, 7))].join(" ");
+}
+
+/** Freight names shown as their alias and what they hold: "giddy-owl (…/web:0.1.1)". */
+function freightLabel(all: readonly Freight[]): (name: string) => string {
+  const byName = new Map(all.map((f) => [f.name, f]));
+  return (name) => {
+    const f = byName.get(name);
+    return f ? `${f.alias} (${contents(f).split("/").pop() ?? ""})` : name;
+  };
+}
+
+function subscriptionText(sub: Record<string, { repoURL: string; branch?: string } | undefined>): string {
+  const [kind, source] = Object.entries(sub).find((e) => e[1] !== undefined) ?? ["?", undefined];
+  return source ? `${kind}:${source.repoURL}${source.branch ? `#${source.branch}` : ""}` : kind;
+}
+
+/** What a stage's auto-promotion waits for, in words. */
+function waiting(s: StageStatus, label: (name: string) => string): string {
+  const d = s.autoPromotion;
+  if (!d || d.action !== "wait") return "-";
+  const what = d.freight ? label(d.freight) : "freight";
+  return d.reason === "awaiting-approval" ? `approval of ${what}` : `${d.reason ?? "wait"}${d.freight ? ` ${what}` : ""}`;
+}
+
 async function client(cmd: Command): Promise<ApiClient> {
   const { createApiClient } = await import("./client/api-client.js");
   return createApiClient(cmd.optsWithGlobals<ClientOptions>());
@@ -15,7 +67,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n") + "\n";
 }
 
-/** `ferry freight|stage|promotion ...`, `ferry promote`, `ferry approve`: continuous promotion from the command line. */
+/** `ferry warehouse|freight|stage|promotion ...`, `ferry promote`, `ferry approve`: continuous promotion from the command line. */
 export function registerPromotionCommands(program: Command, write: Write): void {
   const withServer = (c: Command): Command => c
     .option("--server <url>", "the Ferry server (default FERRY_SERVER or http://127.0.0.1:8420)")
@@ -34,11 +86,51 @@ export function registerPromotionCommands(program: Command, write: Write): void 
   });
 
   const stage = program.command("stage").description("stages and the freight each runs");
-  withServer(stage.command("ls")).action(async (_o: unknown, cmd: Command) => {
-    const r = await (await client(cmd)).request<{ items: Array<{ name: string; currentFreight: string | null; verification: { phase: string } | null; inFlight: Promotion[]; spec: { autoPromotion?: boolean; approval?: { required?: boolean } } }> }>("GET", "/api/v1/stages");
-    const rows = [["STAGE", "FREIGHT", "VERIFICATION", "AUTO", "APPROVAL", "IN FLIGHT"]];
-    for (const s of r.items) rows.push([s.name, s.currentFreight ?? "-", s.verification?.phase ?? "-", s.spec.autoPromotion ? "yes" : "no", s.spec.approval?.required ? "required" : "-", s.inFlight.map((p) => `#${p.id} ${p.phase}`).join(" ") || "-"]);
+  withServer(stage.command("ls")).description("each stage with the freight it runs, its verification, and what it waits for").action(async (_o: unknown, cmd: Command) => {
+    const api = await client(cmd);
+    const [r, all] = await Promise.all([api.request<{ items: StageStatus[] }>("GET", "/api/v1/stages"), api.request<{ items: Freight[] }>("GET", "/api/v1/freight")]);
+    const label = freightLabel(all.items);
+    const rows = [["STAGE", "FREIGHT", "VERIFICATION", "AUTO", "APPROVAL", "IN FLIGHT", "WAITING"]];
+    for (const s of pipelineOrder(r.items)) {
+      rows.push([
+        s.name, s.currentFreight ? label(s.currentFreight) : "-", s.verification?.phase ?? "-", s.spec.autoPromotion ? "yes" : "no",
+        s.spec.approval?.required ? "required" : "-", s.inFlight.map((p) => `#${p.id} ${p.phase}`).join(" ") || "-", waiting(s, label),
+      ]);
+    }
     write(table(rows));
+  });
+  withServer(stage.command("get")).argument("<name>").description("one stage: its freight, verification, promotions in flight and spec").action(async (name: string, _o: unknown, cmd: Command) => {
+    const api = await client(cmd);
+    const [r, all] = await Promise.all([api.request<{ items: StageStatus[] }>("GET", "/api/v1/stages"), api.request<{ items: Freight[] }>("GET", "/api/v1/freight")]);
+    const s = r.items.find((x) => x.name === name);
+    if (!s) throw new Error(`no Stage "${name}"`);
+    const label = freightLabel(all.items);
+    write(`stage ${s.name}: ${s.currentFreight ? `runs ${label(s.currentFreight)}` : "runs no freight yet"}\n`);
+    if (s.verification) write(`  verification: ${s.verification.phase}${s.verification.reasons?.length ? ` — ${s.verification.reasons.join("; ")}` : ""}\n`);
+    for (const p of s.inFlight) write(`  in flight: promotion #${p.id} of ${label(p.freight)}, ${p.phase}${p.message ? ` — ${p.message}` : ""}\n`);
+    const w = waiting(s, label);
+    if (w !== "-") write(`  waiting: ${w}\n`);
+    write(`${JSON.stringify(s.spec, null, 2)}\n`);
+  });
+
+  const warehouse = program.command("warehouse").description("where freight comes from: artifact, image and Git subscriptions");
+  withServer(warehouse.command("ls")).description("warehouses with their subscriptions and newest freight").action(async (_o: unknown, cmd: Command) => {
+    const api = await client(cmd);
+    const [r, all] = await Promise.all([api.request<{ items: WarehouseResource[] }>("GET", "/api/v1/resources/warehouse"), api.request<{ items: Freight[] }>("GET", "/api/v1/freight")]);
+    const rows = [["WAREHOUSE", "SUBSCRIPTIONS", "FREIGHT", "NEWEST"]];
+    for (const w of r.items) {
+      const mine = all.items.filter((f) => f.warehouse === w.metadata.name);
+      rows.push([w.metadata.name, w.spec.subscriptions.map(subscriptionText).join(" "), String(mine.length), mine[0] ? `${mine[0].alias} (${mine[0].createdAt})` : "-"]);
+    }
+    write(table(rows));
+  });
+  withServer(warehouse.command("get")).argument("<name>").description("one warehouse: its spec and its freight, newest first").action(async (name: string, _o: unknown, cmd: Command) => {
+    const api = await client(cmd);
+    const w = await api.request<WarehouseResource>("GET", `/api/v1/resources/warehouse/${encodeURIComponent(name)}`);
+    const mine = (await api.request<{ items: Freight[] }>("GET", `/api/v1/freight?warehouse=${encodeURIComponent(name)}`)).items;
+    write(`warehouse ${w.metadata.name}: ${mine.length} freight\n`);
+    for (const f of mine) write(`  ${f.alias}  ${f.name}  ${contents(f)}  ${f.createdAt}\n`);
+    write(`${JSON.stringify(w.spec, null, 2)}\n`);
   });
 
   const promotion = program.command("promotion").description("runs of a stage's promotion steps");

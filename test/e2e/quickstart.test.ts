@@ -17,7 +17,7 @@ type State = { appRepo: string; ports: { dev: number; staging: number; prod: num
 
 let up: Up;
 let state: State;
-let cli: (args: string[]) => Promise<{ code: number; out: string }>;
+let cli: (args: string[]) => ReturnType<typeof ferry>;
 
 /** What a stage serves on its port, or undefined while nothing answers. */
 async function served(stage: keyof State["ports"]): Promise<string | undefined> {
