@@ -104,6 +104,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     onGitPush: ({ repoURL, branch, commit }) => feed.publish({ type: "commit", url: normalizeRepoUrl(repoURL), sha: commit, ref: `refs/heads/${branch}` }),
     log: (msg, f) => logger.info(f ?? {}, msg),
   });
+  // Warehouses subscribed to a repository Ferry watches look at once when it sees a new commit, not at their next interval.
+  bus.on((e) => {
+    if (e.type === "commit") promotion.pushed().catch((error: unknown) => logger.warn({ err: error }, "warehouse discovery after a commit failed"));
+  });
   const app = createServer({
     store, bus, scheduler, mirrors, box, logger, leaseMs, publicUrl: () => url, feed, promotion,
     refreshRepository: (name) => watcher.refresh(name),

@@ -3,17 +3,23 @@ import { listVersions, provenanceFromAnnotations } from "../../registry/artifact
 import { createRegistryClient } from "../../registry/client/index.js";
 import { discoverVersions } from "../discover-versions.js";
 import type { DiscoveredPiece } from "../plan-freight.js";
+import type { GitDiscovery } from "./discover-git.js";
 
 export type RegistryAccess = { urlFor(host: string): string; tokenFor(host: string): string | undefined };
 
 /**
  * The newest version of each artifact or image subscription of a warehouse, read from its registry (tags,
- * each manifest's digest and creation annotation). Git subscriptions are not discovered yet: they stay
- * undefined, so a warehouse with one makes no freight.
+ * each manifest's digest and creation annotation), and the newest qualifying commit of each Git
+ * subscription's branch. A registry that cannot be read leaves its subscription undefined (no freight
+ * yet); a Git remote that cannot be read throws its GitDiscoveryError.
  */
-export async function discoverWarehouse(warehouse: Warehouse, registry: RegistryAccess): Promise<Array<DiscoveredPiece | undefined>> {
+export async function discoverWarehouse(warehouse: Warehouse, registry: RegistryAccess, git: GitDiscovery): Promise<Array<DiscoveredPiece | undefined>> {
   const out: Array<DiscoveredPiece | undefined> = [];
   for (const subscription of warehouse.spec.subscriptions) {
+    if (subscription.git !== undefined) {
+      out.push(await git.newestCommit(subscription.git));
+      continue;
+    }
     const sub = "artifact" in subscription && subscription.artifact ? subscription.artifact : "image" in subscription && subscription.image ? subscription.image : undefined;
     if (!sub) {
       out.push(undefined);

@@ -16,6 +16,8 @@ import { createHttpStep, createRunStep, httpConfigSchema, runConfigSchema, runSt
 import type { StepContext } from "../steps/index.js";
 import { verificationResult } from "../verification-result.js";
 import type { CheckOutcome } from "../verification-result.js";
+import { createGit } from "../../git/index.js";
+import { createGitDiscovery, DISCOVERY_GIT_ENV } from "./discover-git.js";
 import { discoverWarehouse } from "./discover-warehouse.js";
 import type { RegistryAccess } from "./discover-warehouse.js";
 
@@ -51,11 +53,15 @@ export function createPromotionController(deps: PromotionControllerDeps) {
   const { store } = deps;
   const running = new Map<number, AbortController>();
   const lastDiscovery = new Map<string, number>();
+  const gitDiscovery = createGitDiscovery({ git: createGit({ env: DISCOVERY_GIT_ENV }), workDir: deps.workDir });
   /** What each stage's last auto-promotion pass decided, e.g. waiting for an approval of some freight. */
   const decisions = new Map<string, { action: string; reason?: string; freight?: string }>();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
   let again = false;
+  /** A forced discovery (something was pushed) in flight, and whether another push came during it. */
+  let forcing: Promise<void> | undefined;
+  let forceAgain = false;
 
   const resources = async <T>(kind: string, schema: { safeParse(v: unknown): { success: boolean; data?: T } }): Promise<T[]> =>
     (await listResources(store, kind)).flatMap((r) => {
@@ -71,7 +77,7 @@ export function createPromotionController(deps: PromotionControllerDeps) {
       if (!force && Date.now() - (lastDiscovery.get(w.metadata.name) ?? 0) < every) continue;
       lastDiscovery.set(w.metadata.name, Date.now());
       try {
-        const latest = await discoverWarehouse(w, deps.registry);
+        const latest = await discoverWarehouse(w, deps.registry, gitDiscovery);
         const plan = planFreight({ warehouse: w, latest, existing: listFreight(store).map((f) => ({ name: f.name })), now: new Date() });
         if (plan.action === "create") {
           const { name, alias, warehouse, createdAt, verifiedIn: _v, approvedFor: _a, ...data } = plan.freight;
@@ -219,9 +225,27 @@ export function createPromotionController(deps: PromotionControllerDeps) {
       if (timer) clearInterval(timer);
       for (const a of running.values()) a.abort();
     },
-    /** Something was pushed to the registry or a resource changed: look now. */
+    /**
+     * Something was pushed to the registry or a watched repository, or a resource changed: look now.
+     * Pushes during a forced discovery are folded into one more pass after it.
+     */
     async pushed(): Promise<void> {
-      await discover(true);
+      if (forcing) {
+        forceAgain = true;
+        return forcing;
+      }
+      forcing = (async () => {
+        try {
+          do {
+            forceAgain = false;
+            await discover(true);
+          } while (forceAgain);
+        } finally {
+          // Cleared in the same step as the last check, so no push falls between the two.
+          forcing = undefined;
+        }
+      })();
+      await forcing;
       kick();
     },
     kick,
