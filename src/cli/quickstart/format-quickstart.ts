@@ -12,7 +12,11 @@ const shown = (path: string): string => {
 export function formatQuickstart(s: QuickstartSummary): string {
   const { state, ferry } = s;
   const app = shown(state.appRepo);
+  const moved = state.registry !== new URL(s.serverUrl).host
+    ? [`Note: the quickstart was seeded for a server at ${state.registry}; its registry references point there.`, `      Start it as before (--port ${state.registry.split(":").pop() ?? ""}), or remove ${shown(join(s.dataDir, "demo"))} to seed it afresh.`]
+    : [];
   return [
+    ...moved,
     "",
     s.fresh ? "The quickstart is seeded; its first version is being built now:" : "The quickstart (seeded before) is running:",
     `  app repository     ${app}  (its workflow tests, builds and publishes quickstart/web)`,
