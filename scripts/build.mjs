@@ -1,7 +1,9 @@
-// Bundles the CLI into dist/ferry.js. Bundling also inlines the JSON schemas that
+// Bundles the CLI into dist/ferry.js and builds the dashboard into dist/web. Bundling also inlines the JSON schemas that
 // @actions/workflow-parser imports without an import attribute, which plain Node ESM rejects.
 import { build } from "esbuild";
+import { build as viteBuild } from "vite";
 import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
@@ -26,3 +28,6 @@ await build({
     js: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",
   },
 });
+
+// The dashboard: React + Vite, built into dist/web, which the server serves at `/`.
+await viteBuild({ configFile: fileURLToPath(new URL("../web/vite.config.ts", import.meta.url)), logLevel: "warn" });

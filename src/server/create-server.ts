@@ -27,6 +27,8 @@ import { registerDeliveryRoutes } from "./routes/delivery-routes.js";
 import type { PromotionController } from "../promotion/controller/index.js";
 import { registerPromotionRoutes } from "./routes/promotion-routes.js";
 import { registerEventRoutes } from "./routes/event-routes.js";
+import { registerWhoamiRoutes } from "./routes/whoami-routes.js";
+import { findDashboardDir, registerWebRoutes } from "./routes/web-routes.js";
 
 export type ServerDeps = {
   store: Store; bus: Bus; scheduler: Scheduler; mirrors: Mirrors; box: SecretBox; logger: Logger;
@@ -93,7 +95,9 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   registerArtifactRoutes(app, { store: deps.store });
   registerDeliveryRoutes(app, { store: deps.store, feed: deps.feed });
   registerPromotionRoutes(app, { store: deps.store, controller: deps.promotion });
-  registerEventRoutes(app, { store: deps.store });
+  registerEventRoutes(app, { store: deps.store, bus: deps.bus });
+  registerWhoamiRoutes(app, { store: deps.store });
   registerDispatchRoutes(app, { store: deps.store, mirrors: deps.mirrors, scheduler: deps.scheduler, bus: deps.bus });
+  registerWebRoutes(app, { dir: findDashboardDir() });
   return app;
 }

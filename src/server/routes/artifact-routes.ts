@@ -1,4 +1,9 @@
 import type { FastifyInstance } from "fastify";
+import { join } from "node:path";
+import { z } from "zod";
+import { createBlobStore, createMetadata } from "../../registry/index.js";
+import type { BlobStore, Metadata } from "../../registry/index.js";
+import { ANNOTATIONS, ARTIFACT_TYPE, provenanceFromAnnotations } from "../../registry/artifact/index.js";
 import type { Store } from "../../store/index.js";
 import { getRun, listRunArtifacts, runArtifactKindSchema } from "../../store/index.js";
 import type { RunArtifact } from "../../store/index.js";
@@ -12,8 +17,10 @@ type Query = { repository?: string; digest?: string; run?: string; kind?: string
  * (`/runs/:id/artifacts`, also for the run's own jobs, which find their upload-artifact files here), and
  * from an artifact back to the run, commit and workflow that made it (`/artifacts?repository=&digest=`).
  */
-export function registerArtifactRoutes(app: FastifyInstance, deps: { store: Store }): void {
+export function registerArtifactRoutes(app: FastifyInstance, deps: { store: Store; registryDir?: string }): void {
   const { store } = deps;
+  const registryDir = deps.registryDir ?? join(store.dataDir, "registry");
+  const registry = { meta: createMetadata(registryDir), blobs: createBlobStore(registryDir) };
 
   app.get<{ Params: { id: string }; Querystring: Query }>("/api/v1/runs/:id/artifacts", { preHandler: requireRoleOrJob(store, "viewer") }, async (req) => {
     const runId = Number(req.params.id);
@@ -30,6 +37,60 @@ export function registerArtifactRoutes(app: FastifyInstance, deps: { store: Stor
     const items = listRunArtifacts(store, { ...(runId === undefined ? {} : { runId }), ...filters(q) });
     return { items: await Promise.all(items.map(async (a) => ({ ...a, run: await runSummary(store, a) }))) };
   });
+
+  // What the registry holds, per repository (artifact name): each tagged version with digest, size,
+  // provenance and the run that pushed it. A page of names at a time; the runs' own upload-artifact
+  // archives (ferry/runs/<id>) are not listed, they belong to their run.
+  app.get<{ Querystring: Record<string, string> }>("/api/v1/artifacts/catalog", { preHandler: requireRole(store, "viewer") }, async (req) => {
+    const q = catalogQuery.safeParse(req.query);
+    if (!q.success) throw badRequest("expected ?name=&limit=1..200&versions=1..200&cursor=NAME", q.error.issues);
+    const { name, limit, versions, cursor } = q.data;
+    const names = (await registry.meta.listRepositories())
+      .filter((n) => !n.startsWith("ferry/runs/") && (name === undefined || n === name) && (cursor === undefined || n > cursor));
+    const page = names.slice(0, limit);
+    const items = await Promise.all(page.map(async (n) => ({ name: n, ...(await describeRepository(store, registry, n, versions)) })));
+    return { items, next: names.length > limit ? (page[page.length - 1] ?? null) : null };
+  });
+}
+
+const catalogQuery = z.object({
+  name: z.string().min(1).max(255).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  versions: z.coerce.number().int().min(1).max(200).default(20),
+  cursor: z.string().min(1).max(255).optional(),
+});
+
+type Registry = { meta: Metadata; blobs: BlobStore };
+
+/** A repository's tagged versions, newest push first: digest, content size (the layers), creation, provenance and the run that pushed it. */
+async function describeRepository(store: Store, registry: Registry, name: string, max: number): Promise<{ kind: "artifact" | "image"; versionCount: number; versions: Array<Record<string, unknown>> }> {
+  const tags = (await registry.meta.listTagRecords(name)).sort((a, b) => b.pushedAt.getTime() - a.pushedAt.getTime() || (a.tag < b.tag ? 1 : -1));
+  let kind: "artifact" | "image" = "image";
+  const versions = await Promise.all(tags.slice(0, max).map(async (t) => {
+    const record = await registry.meta.getManifest(name, t.digest);
+    if (record?.artifactType === ARTIFACT_TYPE) kind = "artifact";
+    const annotations = record?.annotations ?? {};
+    const pushedBy = listRunArtifacts(store, { repository: name, digest: t.digest }).at(-1);
+    return {
+      tag: t.tag, digest: t.digest, pushedAt: t.pushedAt.toISOString(), created: annotations[ANNOTATIONS.created] ?? null,
+      mediaType: record?.mediaType ?? null, artifactType: record?.artifactType ?? null, size: await contentSize(registry.blobs, t.digest),
+      provenance: provenanceFromAnnotations(annotations), run: pushedBy ? await runSummary(store, pushedBy) : null,
+    };
+  }));
+  return { kind, versionCount: tags.length, versions };
+}
+
+/** The sum of a manifest's layer sizes (an index: of its manifests' sizes); null when the manifest cannot be read. */
+async function contentSize(blobs: BlobStore, digest: string): Promise<number | null> {
+  try {
+    const bytes = await blobs.readBuffer(digest);
+    if (bytes === undefined) return null;
+    const m = JSON.parse(bytes.toString("utf8")) as { layers?: Array<{ size?: unknown }>; manifests?: Array<{ size?: unknown }> };
+    const parts = m.layers ?? m.manifests ?? [];
+    return parts.reduce((n, l) => n + (typeof l.size === "number" ? l.size : 0), 0);
+  } catch {
+    return null;
+  }
 }
 
 function filters(q: Query): { repository?: string; digest?: string; kind?: RunArtifact["kind"]; name?: string } {

@@ -22,6 +22,54 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 
 const agentOf = (app: StoredResource): string => ((app.spec.destination as { agent?: string } | undefined)?.agent ?? "local");
 
+const AGENT_SQL = "coalesce(json_extract(spec, '$.destination.agent'), 'local')";
+const listQuery = z.object({
+  agent: z.string().min(1).max(63).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(400).optional(),
+});
+
+/** A page ends after (agent, name); the cursor is that pair, opaque to clients. */
+const encodeCursor = (agent: string, name: string): string => Buffer.from(JSON.stringify([agent, name])).toString("base64url");
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === "string" && typeof v[1] === "string") return [v[0], v[1]];
+  } catch {
+    // falls through to the error below
+  }
+  throw badRequest("cursor is not one this server handed out; start again without it");
+}
+
+/** The sync and health states of a reported status, and the revision that runs. */
+function statesOf(status: unknown): { sync: string; health: string; revision: string | null } {
+  const s = (status ?? {}) as ReportedStatus;
+  return { sync: s.sync?.status ?? "Unknown", health: s.health?.status ?? "Unknown", revision: s.sync?.appliedRevision ?? null };
+}
+
+type ListRow = { name: string; agent: string; spec: string; status: string | null; updated_at: string };
+type ReportedStatus = {
+  sync?: { status?: string; revision?: string | null; appliedRevision?: string | null; message?: string };
+  health?: { status?: string; message?: string };
+  services?: Array<{ name?: string; health?: string; version?: string; replicas?: unknown[] }>;
+  lastSync?: { result?: string; revision?: string; finishedAt?: string };
+  reportedAt?: string;
+};
+
+/** One row of the Applications list: what the agent last reported, without the bulk (replicas, the diff). */
+function summarize(r: ListRow): Record<string, unknown> {
+  const spec = JSON.parse(r.spec) as { source?: unknown; destination?: { runtime?: string } };
+  const status = (r.status ? JSON.parse(r.status) : {}) as ReportedStatus;
+  return {
+    name: r.name, agent: r.agent, runtime: spec.destination?.runtime ?? "process", source: spec.source ?? null,
+    sync: { status: status.sync?.status ?? "Unknown", revision: status.sync?.revision ?? null, appliedRevision: status.sync?.appliedRevision ?? null, ...(status.sync?.message ? { message: status.sync.message } : {}) },
+    health: { status: status.health?.status ?? "Unknown", message: status.health?.message ?? "" },
+    services: (status.services ?? []).map((v) => ({ name: v.name ?? "", health: v.health ?? "Unknown", replicas: Array.isArray(v.replicas) ? v.replicas.length : 0 })),
+    lastSync: status.lastSync ? { result: status.lastSync.result, revision: status.lastSync.revision, finishedAt: status.lastSync.finishedAt } : null,
+    reportedAt: status.reportedAt ?? null,
+  };
+}
+
 /**
  * GitOps delivery on the server: agents long-poll for their Applications, new commits and operations, and
  * report status and syncs back; people ask for a sync or a rollback and read the history. The server never
@@ -64,6 +112,13 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: { store: Stor
     const a = await application(req.params.name);
     if (agentOf(a) !== body.agent) throw conflict(`Application "${req.params.name}" is delivered by agent "${agentOf(a)}", not "${body.agent}"`);
     await setResourceStatus(store, "Application", req.params.name, { ...body.status, agent: body.agent, reportedAt: new Date().toISOString() });
+    // A change of sync or health state, or of the revision running, goes in the event log (so the dashboard
+    // hears of it); other reports (a replica's message, a probe) do not.
+    const before = statesOf(a.status);
+    const after = statesOf(body.status);
+    if (before.sync !== after.sync || before.health !== after.health || before.revision !== after.revision) {
+      await appendEvent(store, { actor: `agent/${body.agent}`, action: "application.status-changed", kind: "Application", name: req.params.name, data: { from: before, to: after } });
+    }
     return { ok: true };
   });
 
@@ -82,6 +137,32 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: { store: Stor
   app.post<{ Params: { name: string; id: string } }>("/api/v1/applications/:name/operations/:id/complete", agentOnly, (req) => {
     const body = parse(completeBody, req.body);
     return { completed: completeAppOperation(store, req.params.name, Number(req.params.id), body.result) };
+  });
+
+  // Applications by environment (the destination agent), then name; a page at a time, with totals per environment.
+  app.get<{ Querystring: Record<string, string> }>("/api/v1/applications", view, (req) => {
+    const q = listQuery.safeParse(req.query);
+    if (!q.success) throw badRequest("expected ?agent=NAME&limit=1..500&cursor=CURSOR", q.error.issues);
+    const { agent, limit, cursor } = q.data;
+    const where = ["kind = 'Application'"];
+    const args: string[] = [];
+    if (agent !== undefined) {
+      where.push(`${AGENT_SQL} = ?`);
+      args.push(agent);
+    }
+    if (cursor !== undefined) {
+      where.push(`(${AGENT_SQL}, name) > (?, ?)`);
+      args.push(...decodeCursor(cursor));
+    }
+    const rows = store.sqlite.prepare(`SELECT name, ${AGENT_SQL} AS agent, spec, status, updated_at FROM resources WHERE ${where.join(" AND ")} ORDER BY agent, name LIMIT ?`)
+      .all(...args, limit + 1) as ListRow[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const environments = store.sqlite.prepare(`SELECT ${AGENT_SQL} AS agent, count(*) AS total,
+        sum(coalesce(json_extract(status, '$.sync.status'), 'Unknown') = 'Synced') AS synced,
+        sum(coalesce(json_extract(status, '$.health.status'), 'Unknown') = 'Healthy') AS healthy
+      FROM resources WHERE kind = 'Application' GROUP BY agent ORDER BY agent`).all() as Array<{ agent: string; total: number; synced: number; healthy: number }>;
+    return { items: page.map(summarize), next: rows.length > limit && last ? encodeCursor(last.agent, last.name) : null, environments };
   });
 
   app.get<{ Params: { name: string }; Querystring: { limit?: string } }>("/api/v1/applications/:name/history", view, async (req) => {

@@ -24,7 +24,13 @@ export function registerPromotionRoutes(app: FastifyInstance, deps: { store: Sto
   const view = { preHandler: requireRole(store, "viewer") };
   const operate = { preHandler: requireRole(store, "operator") };
 
-  app.get<{ Querystring: { warehouse?: string } }>("/api/v1/freight", view, (req) => ({ items: listFreight(store, req.query.warehouse ? { warehouse: req.query.warehouse } : {}) }));
+  // Newest first; `limit` keeps the newest N (the dashboard's grid pages through freight that way).
+  app.get<{ Querystring: { warehouse?: string; limit?: string } }>("/api/v1/freight", view, (req) => {
+    const items = listFreight(store, req.query.warehouse ? { warehouse: req.query.warehouse } : {});
+    const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw badRequest(`limit must be a positive integer, not "${req.query.limit}"`);
+    return { items: limit === undefined ? items : items.slice(0, limit), total: items.length };
+  });
   app.get<{ Params: { name: string } }>("/api/v1/freight/:name", view, (req) => {
     const f = getFreight(store, req.params.name);
     if (!f) throw notFound(`no freight "${req.params.name}"`);

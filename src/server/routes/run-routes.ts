@@ -1,19 +1,23 @@
 import type { FastifyInstance } from "fastify";
 import type { Store } from "../../store/index.js";
-import { getJob, getRun, jobsOfRun, listRuns, requestCancel, stepsOfJob } from "../../store/index.js";
+import { getJob, getRun, jobsOfRun, requestCancel, stepsOfJob } from "../../store/index.js";
+import { parseWorkflowText } from "../../workflow/index.js";
 import type { JobRow, RunRow } from "../../store/index.js";
 import type { Bus } from "../../ci/index.js";
 import type { Scheduler } from "../../ci/index.js";
 import { requireRole } from "../auth.js";
+import { cursor } from "./page-cursor.js";
 import { runStatusState } from "../../ci/index.js";
 import { rerunFailedJobs } from "../../ci/index.js";
 import { appendEvent } from "../../store/index.js";
 import { notFound } from "../errors.js";
 import type { createLogFiles } from "../log-files.js";
 
+const branchOf = (ref: string): string => ref.replace(/^refs\/(heads|tags)\//, "");
+
 const runView = (r: RunRow): Record<string, unknown> => ({
   id: r.id, repository: r.repo, runNumber: r.run_number, workflow: { file: r.workflow_file, name: r.workflow_name },
-  event: r.event, ref: r.ref, sha: r.sha, actor: r.actor, status: r.status, conclusion: r.conclusion, reason: r.reason,
+  event: r.event, ref: r.ref, branch: branchOf(r.ref), sha: r.sha, actor: r.actor, status: r.status, conclusion: r.conclusion, reason: r.reason,
   createdAt: r.created_at, startedAt: r.started_at, completedAt: r.completed_at,
   durationMs: r.started_at && r.completed_at ? Date.parse(r.completed_at) - Date.parse(r.started_at) : null,
 });
@@ -25,19 +29,63 @@ const jobView = (j: JobRow): Record<string, unknown> => ({
   durationMs: j.started_at && j.completed_at ? Date.parse(j.completed_at) - Date.parse(j.started_at) : null,
 });
 
+type RunsQuery = { repository?: string; branch?: string; workflow?: string; event?: string; status?: string; limit?: string; before?: string };
+
+/**
+ * The workflow's jobs and what each needs (for the run page's graph), with their state; a workflow
+ * that no longer parses gives the jobs without edges.
+ */
+async function jobGraph(store: Store, run: RunRow): Promise<Array<{ id: string; name: string; needs: string[]; status: string; result: string | null }>> {
+  const states = await store.db.selectFrom("workflow_jobs").select(["job_id", "status", "result"]).where("run_id", "=", run.id).execute();
+  const byId = new Map(states.map((s) => [s.job_id, s]));
+  let defs: Array<{ id: string; name: string; needs: string[] }>;
+  try {
+    const wf = await parseWorkflowText(run.workflow_text, run.workflow_file);
+    defs = wf.jobs.map((j) => ({ id: j.id, name: typeof j.name === "string" ? j.name : j.id, needs: j.needs }));
+  } catch {
+    defs = states.filter((s) => !s.job_id.includes("/")).map((s) => ({ id: s.job_id, name: s.job_id, needs: [] }));
+  }
+  return defs.map((d) => ({ ...d, status: byId.get(d.id)?.status ?? "pending", result: byId.get(d.id)?.result ?? null }));
+}
+
 /** Runs: list, show (jobs, steps, annotations), logs (whole or live over SSE), cancel. */
 export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bus: Bus; scheduler: Scheduler; logs: ReturnType<typeof createLogFiles> }): void {
   const { store, bus, logs } = deps;
   const view = { preHandler: requireRole(store, "viewer") };
   const operate = { preHandler: requireRole(store, "operator") };
+  // Live log streams end when the server stops, so closing it never waits for a browser.
+  const streams = new Set<() => void>();
+  app.addHook("preClose", (done) => {
+    for (const end of [...streams]) end();
+    done();
+  });
 
-  app.get<{ Querystring: { repository?: string; status?: string; limit?: string; before?: string } }>("/api/v1/runs", view, async (req) => {
+  // Newest first, a page at a time (`limit`, then `before=<next>`); filters: repository, branch, workflow, event, status.
+  app.get<{ Querystring: RunsQuery }>("/api/v1/runs", view, async (req) => {
     const q = req.query;
-    const runs = await listRuns(store, {
-      ...(q.repository ? { repo: q.repository } : {}), ...(q.status ? { status: q.status } : {}),
-      ...(q.limit ? { limit: Number(q.limit) } : {}), ...(q.before ? { before: Number(q.before) } : {}),
-    });
-    return { items: runs.map(runView), next: runs.length ? runs[runs.length - 1]?.id : null };
+    const limit = Math.min(Math.max(Number(q.limit ?? 50) || 50, 1), 500);
+    let query = store.db.selectFrom("runs").selectAll().orderBy("id", "desc").limit(limit);
+    if (q.repository) query = query.where("repo", "=", q.repository);
+    if (q.branch) query = query.where("ref", "in", [q.branch, `refs/heads/${q.branch}`, `refs/tags/${q.branch}`]);
+    if (q.workflow) query = query.where((eb) => eb.or([eb("workflow_file", "=", q.workflow ?? ""), eb("workflow_name", "=", q.workflow ?? "")]));
+    if (q.event) query = query.where("event", "=", q.event);
+    if (q.status) {
+      // A status or a conclusion: `queued`, `in_progress`, `completed`, or `success`, `failure`, `cancelled`.
+      const st = q.status;
+      query = ["queued", "in_progress", "completed"].includes(st) ? query.where("status", "=", st) : query.where("conclusion", "=", st);
+    }
+    if (q.before !== undefined) query = query.where("id", "<", cursor(q.before));
+    const runs = await query.execute();
+    return { items: runs.map(runView), next: runs.length === limit ? runs[runs.length - 1]?.id ?? null : null };
+  });
+
+  // What the runs list can be filtered by: the repositories with runs and, for one, its branches.
+  app.get<{ Querystring: { repository?: string } }>("/api/v1/runs/facets", view, async (req) => {
+    const repositories = (await store.db.selectFrom("runs").select("repo").distinct().orderBy("repo").execute()).map((r) => r.repo);
+    let refs = store.db.selectFrom("runs").select("ref").distinct().orderBy("ref").limit(500);
+    if (req.query.repository) refs = refs.where("repo", "=", req.query.repository);
+    const branches = [...new Set((await refs.execute()).map((r) => branchOf(r.ref)))];
+    return { repositories, branches };
   });
 
   app.get<{ Params: { id: string } }>("/api/v1/runs/:id", view, async (req) => {
@@ -49,7 +97,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
     for (const j of jobs) {
       for await (const r of logs.read(j.id)) if (r.type === "annotation") annotations.push({ jobId: j.id, ...r });
     }
-    return { ...runView(run), jobs: withSteps, annotations };
+    return { ...runView(run), jobs: withSteps, annotations, graph: await jobGraph(store, run) };
   });
 
   // The combined commit status of a commit: one entry per run, the forge's vocabulary.
@@ -90,18 +138,25 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     const send = (seq: number, data: string): void => {
-      if (seq <= after) return;
+      if (ended || seq <= after) return;
       after = seq;
       res.write(`id: ${seq}\ndata: ${data}\n\n`);
     };
     // Subscribe first, then replay the file: nothing written in between is missed, seq drops duplicates.
     const pending: Array<{ seq: number; line: string }> = [];
     let replaying = true;
+    let ended = false;
     const finish = (): void => {
+      if (ended) return;
+      ended = true;
       off();
+      clearInterval(beat);
+      streams.delete(finish);
       res.write("event: end\ndata: {}\n\n");
       res.end();
     };
+    const beat = setInterval(() => res.write(": ping\n\n"), 15_000);
+    streams.add(finish);
     const off = bus.on((e) => {
       if (e.type === "job-log" && e.jobId === jobId) {
         if (replaying) pending.push(e);
@@ -110,7 +165,12 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
         setTimeout(finish, 50);
       }
     });
-    req.raw.on("close", off);
+    req.raw.on("close", () => {
+      off();
+      clearInterval(beat);
+      streams.delete(finish);
+      ended = true;
+    });
     for await (const r of logs.read(jobId, after)) send(r.seq, JSON.stringify(r));
     replaying = false;
     for (const e of pending) send(e.seq, e.line);
