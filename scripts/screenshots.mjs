@@ -37,6 +37,12 @@ try {
     // Until every view has its first answer (live streams keep the network busy, so no "networkidle").
     await page.waitForFunction(() => document.querySelectorAll(".loading").length === 0, undefined, { timeout: 20_000 });
     await page.waitForTimeout(800);
+    // A run page shows its last step's log open, which is what people come to a run page for.
+    const steps = page.locator("details.step");
+    if ((await steps.count()) > 0 && (await steps.last().getAttribute("open")) === null) {
+      await steps.last().locator("summary").click();
+      await page.waitForTimeout(500);
+    }
     await page.screenshot({ path: join(outDir, file) });
     console.log(`${join(outDir, file)}  (${path})`);
   }
