@@ -1,9 +1,10 @@
-import { execFile, execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ferry, makeRepo } from "./helpers.js";
+import { createPodmanSandbox } from "./podman-helpers.js";
+import type { PodmanSandbox } from "./podman-helpers.js";
 
 /**
  * `ferry run` with podman: job containers, service containers, `docker://` steps and Docker
@@ -14,18 +15,11 @@ import { ferry, makeRepo } from "./helpers.js";
 const IMAGE = "localhost/ferry-e2e/busybox:1";
 const NO_SHELL_IMAGE = "localhost/ferry-e2e/no-shell:1";
 
-let tmp: string;
+let sandbox: PodmanSandbox;
 let env: Record<string, string>;
 let srv: string;
 
-function podman(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("podman", args, { env: { ...process.env, ...env }, maxBuffer: 16 << 20, timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`podman ${args.join(" ")}: ${stderr || error.message}`));
-      else resolve(stdout);
-    });
-  });
-}
+const podman = (...args: string[]): Promise<string> => sandbox.podman(...args);
 
 const cleanups: Array<() => void> = [];
 afterEach(() => { for (const c of cleanups.splice(0)) c(); });
@@ -43,42 +37,19 @@ async function leftovers(): Promise<string> {
 }
 
 beforeAll(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "ferry-containers-e2e-"));
-  // podman 4.3 on these machines: no default ulimits, cgroupfs, runc; storage, registries and the
-  // per-job networks' definitions in the temp dir so that the machine's own are never touched.
-  writeFileSync(join(tmp, "containers.conf"), [
-    "[containers]", "default_ulimits = []", "",
-    "[engine]", 'cgroup_manager = "cgroupfs"', 'runtime = "runc"', 'events_logger = "file"', "",
-    "[network]", `network_config_dir = "${join(tmp, "networks")}"`, "",
-  ].join("\n"));
-  writeFileSync(join(tmp, "storage.conf"), ["[storage]", 'driver = "vfs"', `runroot = "${join(tmp, "runroot")}"`, `graphroot = "${join(tmp, "root")}"`, ""].join("\n"));
-  writeFileSync(join(tmp, "registries.conf"), "unqualified-search-registries = []\n");
-  mkdirSync(join(tmp, "t"));
-  env = {
-    CONTAINERS_CONF: join(tmp, "containers.conf"),
-    CONTAINERS_STORAGE_CONF: join(tmp, "storage.conf"),
-    CONTAINERS_REGISTRIES_CONF: join(tmp, "registries.conf"),
-    TMPDIR: join(tmp, "t"),
-    FERRY_HOME: join(tmp, "ferry-home"),
-  };
-  const context = join(tmp, "context");
-  mkdirSync(context);
-  copyFileSync("/bin/busybox", join(context, "busybox"));
-  writeFileSync(join(context, "Containerfile"), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCMD ["/bin/sh"]\n');
-  await podman("build", "--quiet", "-t", IMAGE, context);
+  sandbox = createPodmanSandbox("ferry-containers-e2e-");
+  env = { ...sandbox.env, FERRY_HOME: join(sandbox.dir, "ferry-home") };
+  await sandbox.buildImage(IMAGE, { install: true, cmd: ["/bin/sh"] });
   // No sh and no sleep: only its own command keeps it running.
-  writeFileSync(join(context, "Containerfile"), 'FROM scratch\nCOPY busybox /bin/busybox\nCMD ["/bin/busybox", "sleep", "1000"]\n');
-  await podman("build", "--quiet", "-t", NO_SHELL_IMAGE, context);
-  srv = join(tmp, "srv");
+  await sandbox.buildImage(NO_SHELL_IMAGE, { cmd: ["/bin/busybox", "sleep", "1000"] });
+  srv = join(sandbox.dir, "srv");
   mkdirSync(srv);
   writeFileSync(join(srv, "index.html"), "hello from the service\n");
 }, 120_000);
 
 afterAll(async () => {
-  await podman("rm", "-a", "-f", "-t", "0").catch(() => "");
-  await podman("rmi", "--all", "--force").catch(() => "");
-  rmSync(tmp, { recursive: true, force: true });
-});
+  await sandbox.cleanup();
+}, 120_000);
 
 describe("ferry run: container jobs", () => {
   it("runs steps in the job container: the workspace at the same path, outputs, env files, secrets masked", async () => {

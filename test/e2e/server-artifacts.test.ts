@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ferry, git, makeRepo } from "./helpers.js";
 import { api, removeDir, startFerry, waitFor } from "./server-helpers.js";
 import type { Up } from "./server-helpers.js";
+import { createPodmanSandbox, podmanAvailable } from "./podman-helpers.js";
 
 /**
  * Artifacts from workflows under `ferry up`: upload/download-artifact go through the built-in registry,
@@ -17,19 +17,8 @@ type Linked = { id: number; runId: number; kind: string; name: string; repositor
 
 const tmp = mkdtempSync(join(tmpdir(), "ferry-e2e-artifacts-"));
 const leak = join(tmp, "leaked-token");
-const podman = spawnSync("podman", ["--version"]).status === 0 && spawnSync("runc", ["--version"]).status === 0;
-
-// podman 4.3 on these machines: no default ulimits, cgroupfs, runc; everything else in the temp dir.
-const containersEnv = {
-  CONTAINERS_CONF: join(tmp, "containers.conf"),
-  CONTAINERS_STORAGE_CONF: join(tmp, "storage.conf"),
-  CONTAINERS_REGISTRIES_CONF: join(tmp, "registries.conf"),
-  REGISTRY_AUTH_FILE: join(tmp, "auth.json"),
-};
-writeFileSync(containersEnv.CONTAINERS_CONF, ["[containers]", "default_ulimits = []", "[engine]", 'cgroup_manager = "cgroupfs"', 'runtime = "runc"', 'events_logger = "file"', ""].join("\n"));
-writeFileSync(containersEnv.CONTAINERS_STORAGE_CONF, ["[storage]", 'driver = "vfs"', `runroot = "${join(tmp, "runroot")}"`, `graphroot = "${join(tmp, "root")}"`, ""].join("\n"));
-writeFileSync(containersEnv.CONTAINERS_REGISTRIES_CONF, "unqualified-search-registries = []\n");
-writeFileSync(containersEnv.REGISTRY_AUTH_FILE, "{}\n");
+const sandbox = createPodmanSandbox("ferry-e2e-artifacts-podman-");
+const podman = podmanAvailable;
 
 const WORKFLOW = `on: push
 jobs:
@@ -67,15 +56,15 @@ let up: Up;
 const cleanups: Array<() => void> = [];
 
 beforeAll(async () => {
-  up = await startFerry("up", containersEnv);
+  up = await startFerry("up", sandbox.env);
 });
 afterAll(async () => {
   await up.stop();
   removeDir(up.dataDir);
-  if (podman) spawnSync("podman", ["rmi", "--all", "--force"], { env: { ...process.env, ...containersEnv } });
+  await sandbox.cleanup();
   for (const c of cleanups) c();
   removeDir(tmp);
-});
+}, 120_000);
 
 async function applyRepo(name: string, dir: string): Promise<void> {
   const yaml = `apiVersion: ferry/v1alpha1\nkind: Repository\nmetadata:\n  name: ${name}\nspec:\n  url: ${dir}\n  pollInterval: 1s\n`;

@@ -1,11 +1,11 @@
-import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { git, makeRepo } from "./helpers.js";
 import { api, removeDir, startFerry, waitFor } from "./server-helpers.js";
 import type { Up } from "./server-helpers.js";
+import { createPodmanSandbox } from "./podman-helpers.js";
+import type { PodmanSandbox } from "./podman-helpers.js";
 
 /**
  * Container jobs under `ferry up`: the embedded runner finds podman (with CONTAINERS_CONF),
@@ -18,53 +18,23 @@ const IMAGE = "localhost/ferry-server-e2e/busybox:1";
 
 type Run = { id: number; status: string; conclusion: string | null; sha: string; jobs: Array<{ id: number; name: string; status: string; conclusion: string | null; labels?: string[] }> };
 
-let tmp: string;
-let env: Record<string, string>;
+let sandbox: PodmanSandbox;
 let up: Up;
 const cleanups: Array<() => void> = [];
 
-function podman(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("podman", args, { env: { ...process.env, ...env }, maxBuffer: 16 << 20, timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`podman ${args.join(" ")}: ${stderr || error.message}`));
-      else resolve(stdout);
-    });
-  });
-}
+const podman = (...args: string[]): Promise<string> => sandbox.podman(...args);
 
 beforeAll(async () => {
-  tmp = mkdtempSync(join(tmpdir(), "ferry-server-containers-"));
-  // podman 4.3 on these machines: no default ulimits, cgroupfs, runc; storage and networks in the
-  // temp dir so that the machine's own are never touched.
-  writeFileSync(join(tmp, "containers.conf"), [
-    "[containers]", "default_ulimits = []", "",
-    "[engine]", 'cgroup_manager = "cgroupfs"', 'runtime = "runc"', 'events_logger = "file"', "",
-    "[network]", `network_config_dir = "${join(tmp, "networks")}"`, "",
-  ].join("\n"));
-  writeFileSync(join(tmp, "storage.conf"), ["[storage]", 'driver = "vfs"', `runroot = "${join(tmp, "runroot")}"`, `graphroot = "${join(tmp, "root")}"`, ""].join("\n"));
-  writeFileSync(join(tmp, "registries.conf"), "unqualified-search-registries = []\n");
-  mkdirSync(join(tmp, "t"));
-  env = {
-    CONTAINERS_CONF: join(tmp, "containers.conf"),
-    CONTAINERS_STORAGE_CONF: join(tmp, "storage.conf"),
-    CONTAINERS_REGISTRIES_CONF: join(tmp, "registries.conf"),
-    TMPDIR: join(tmp, "t"),
-  };
-  const context = join(tmp, "context");
-  mkdirSync(context);
-  copyFileSync("/bin/busybox", join(context, "busybox"));
-  writeFileSync(join(context, "Containerfile"), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCMD ["/bin/sh"]\n');
-  await podman("build", "--quiet", "-t", IMAGE, context);
-  up = await startFerry("up", env);
+  sandbox = createPodmanSandbox("ferry-server-containers-");
+  await sandbox.buildImage(IMAGE, { install: true, cmd: ["/bin/sh"] });
+  up = await startFerry("up", sandbox.env);
 }, 180_000);
 
 afterAll(async () => {
   await up.stop();
   removeDir(up.dataDir);
   for (const c of cleanups) c();
-  await podman("rm", "-a", "-f", "-t", "0").catch(() => "");
-  await podman("rmi", "--all", "--force").catch(() => "");
-  rmSync(tmp, { recursive: true, force: true });
+  await sandbox.cleanup();
 }, 120_000);
 
 async function applyRepo(name: string, dir: string): Promise<void> {
@@ -129,7 +99,7 @@ describe("ferry up: container jobs on the server's runner", () => {
   }, 180_000);
 
   it("starts a job's services: the job container reaches a service by its name", async () => {
-    const srv = join(tmp, "srv");
+    const srv = join(sandbox.dir, "srv");
     mkdirSync(srv, { recursive: true });
     writeFileSync(join(srv, "index.html"), "hello from the service\n");
     const repo = makeRepo({ "README.md": "x\n" });
