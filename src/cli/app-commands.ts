@@ -9,6 +9,7 @@ type Status = {
   health?: { status: string; message: string };
   services?: Array<{ name: string; version?: string; health: string; message: string; restarts: number; replicas: Array<{ index: number; version: string; port?: number; pid?: number; health: string }> }>;
   diff?: { added: string[]; removed: string[]; changed: Array<{ name: string; fields: Array<{ path: string; from: unknown; to: unknown }> }>; unchanged: string[] };
+  drift?: Array<{ kind: string; service: string; replica: string; message: string }>;
   pinnedRevision?: string | null;
   agent?: string;
   reportedAt?: string;
@@ -22,6 +23,9 @@ async function client(cmd: Command): Promise<ApiClient> {
 }
 
 const short = (sha: string | null | undefined): string => (sha ? sha.slice(0, 12) : "-");
+
+/** Drift the agent reports and has not healed (an Application without selfHeal), one line each. */
+const driftLines = (s: Status): string => (s.drift ?? []).map((d) => `! ${d.kind === "stray" ? "stray replica" : "changed replica"} ${d.replica}: ${d.message}\n`).join("");
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
@@ -52,6 +56,7 @@ export function registerAppCommands(program: Command, write: Write): void {
     write(`Sync:      ${s.sync?.status ?? "Unknown"} to ${short(s.sync?.revision)} (applied ${short(s.sync?.appliedRevision)})${s.pinnedRevision ? `, pinned to ${short(s.pinnedRevision)} by a rollback` : ""}\n`);
     if (s.sync?.message) write(`           ${s.sync.message}\n`);
     write(`Health:    ${s.health?.status ?? "Unknown"}${s.health?.message ? ` — ${s.health.message}` : ""}\n`);
+    if (s.drift?.length) write(`Drift:\n${driftLines(s)}`);
     if (s.services?.length) {
       const rows = [["SERVICE", "HEALTH", "VERSION", "REPLICAS", "RESTARTS", "MESSAGE"]];
       for (const v of s.services) rows.push([v.name, v.health, v.version ?? "-", v.replicas.map((r) => `${r.index}:${r.health}${r.port ? `@${r.port}` : ""}`).join(" ") || "-", String(v.restarts), v.message]);
@@ -68,6 +73,8 @@ export function registerAppCommands(program: Command, write: Write): void {
     const { formatDiff } = await import("../delivery/index.js");
     const text = formatDiff(a.status.diff as Parameters<typeof formatDiff>[0]);
     write(text === "" ? "in sync: nothing differs\n" : text.endsWith("\n") ? text : `${text}\n`);
+    // What runs can differ from what was applied too: drift the agent has not healed.
+    if (a.status.drift?.length) write(`drift (what runs is not what was applied):\n${driftLines(a.status)}`);
   });
 
   withServer(app.command("history")).argument("<name>").description("the syncs of an Application, newest first").action(async (name: string, _o: unknown, cmd: Command) => {

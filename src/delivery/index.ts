@@ -1,3 +1,4 @@
+export { detectDrift, settingsDifferences, type Drift, type KnownService } from "./detect-drift.js";
 export { diffServices, type FieldChange, type ServiceChange, type ServiceDiff } from "./diff-services.js";
 export { formatDiff } from "./format-diff.js";
 export { applicationHealth, syncStatus } from "./health-summary.js";

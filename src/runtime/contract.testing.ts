@@ -13,10 +13,12 @@ import type { Runtime } from "./types.js";
  *
  * The server listens on `PORT` (the replica's port, or its container port), answers every request with
  * `hello <GREETING>`, prints `listening on <PORT>` once up, prints `got SIGINT` and exits 0 on SIGINT,
- * and prints `ignoring SIGTERM` on SIGTERM and keeps running.
+ * and prints `ignoring SIGTERM` on SIGTERM and keeps running. When `PORT_ADMIN` is set, it also listens
+ * there, answering `admin <GREETING>` when `PORT_1` names the same port (and something else otherwise).
  */
 export type ContractSource = {
-  server(): Pick<ReplicaSpecInput, "source"> & { containerPort?: number };
+  /** `containerPort` and `adminContainerPort`: where a container listens for its first and its second port. */
+  server(): Pick<ReplicaSpecInput, "source"> & { containerPort?: number; adminContainerPort?: number };
   killExternally(replica: Replica): Promise<void>;
 };
 
@@ -116,6 +118,27 @@ export function runtimeContractSuite(name: string, makeRuntime: (stateDir: strin
       expect(await serving(replica)).toContain("hello from the contract");
       expect(replica).toMatchObject({ app: "shop", service: "web", version: "v1a2b3", index: 0, state: "running" });
       expect(await listed(runtime, replica.id)).toMatchObject({ id: replica.id, state: "running", port: replica.port });
+      expect((await listed(runtime, replica.id))?.settings?.env?.GREETING).toBe("from the contract");
+    });
+
+    it("serves on each of its ports, told them as PORT_<index> and PORT_<NAME>", async () => {
+      const runtime = open();
+      const web = await freePort();
+      const admin = await freePort();
+      const { source, containerPort, adminContainerPort } = makeSource().server();
+
+      const replica = await runtime.start({
+        app: "shop", service: "web", version: "v1a2b3", index: 0, source, env: { GREETING: "from the contract" }, stopSignal: "SIGINT", gracePeriodMs: 5000,
+        ports: [
+          { name: "web", port: web, ...(containerPort === undefined ? {} : { containerPort }) },
+          { name: "admin", port: admin, ...(adminContainerPort === undefined ? {} : { containerPort: adminContainerPort }) },
+        ],
+      });
+
+      expect(await eventually("the first port", () => get(web))).toContain("hello from the contract");
+      expect(await eventually("the second port", () => get(admin))).toBe("admin from the contract\n");
+      expect(replica).toMatchObject({ port: web, ports: [web, admin] });
+      expect(await listed(runtime, replica.id)).toMatchObject({ port: web, ports: [web, admin] });
     });
 
     it("keeps the replica's output as log lines, all of them or the last few", async () => {

@@ -1,5 +1,6 @@
 export type { ExitListener, LogOptions, Replica, ReplicaSpec, ReplicaSpecInput, Runtime, RuntimeCapabilities } from "./types.js";
-export { replicaSchema, replicaSpecSchema, artifactSourceSchema, imageSourceSchema } from "./schema.js";
+export { replicaSchema, replicaSpecSchema, replicaSettingsSchema, portMappingSchema, artifactSourceSchema, imageSourceSchema, replicaPorts, specPorts, portVariables } from "./schema.js";
+export type { PortMapping, ReplicaSettings } from "./schema.js";
 export { parseReplicaSpec } from "./parse-spec.js";
 export { RuntimeError, runtimeErrorCodes } from "./runtime-error.js";
 export type { RuntimeErrorCode } from "./runtime-error.js";

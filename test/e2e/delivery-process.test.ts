@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import type { Up } from "./server-helpers.js";
  * artifacts, a config repository in a temp dir, and an Application that the embedded agent keeps in sync.
  */
 type Status = {
-  sync?: { status: string; revision: string | null; appliedRevision: string | null; message?: string };
+  sync?: { status: string; revision: string | null; appliedRevision: string | null; selfHeal?: boolean; message?: string };
   health?: { status: string; message: string };
   services?: Array<{ name: string; health: string; replicas: Array<{ pid?: number; version: string; health: string }> }>;
   reportedAt?: string;
@@ -35,6 +36,10 @@ http.createServer((req, res) => {
   res.end("version " + version + "\\n");
 }).listen(Number(process.env.PORT), "127.0.0.1");
 process.on("SIGTERM", () => process.exit(0));
+if (process.env.PORT_ADMIN) {
+  const named = process.env.PORT_1 === process.env.PORT_ADMIN ? "as PORT_1" : "not as PORT_1";
+  http.createServer((req, res) => res.end("admin " + version + " " + named + "\\n")).listen(Number(process.env.PORT_ADMIN), "127.0.0.1");
+}
 `;
 
 function freePort(): Promise<number> {
@@ -201,6 +206,109 @@ describe("GitOps delivery with the process runtime under ferry up", { timeout: 1
     commit({ "apps/web/worker.yaml": null }, "remove worker");
     await waitFor(async () => (await get(workerPort).catch(() => "gone")) === "gone" && !(await status()).services?.some((x) => x.name === "worker"), 30_000, () => `worker was not pruned: ${JSON.stringify(lastStatus)}`);
     expect(await get(webPort)).toBe("200 version 2.0.0\n");
+  });
+
+  it("serves every port of a Service through a proxy of its own", async () => {
+    const [http, admin] = [await freePort(), await freePort()];
+    commit({ "apps/web/multi.yaml": `apiVersion: ferry/v1alpha1
+kind: Service
+metadata:
+  name: multi
+spec:
+  artifact: ${registryHost}/team/web:1.0.0
+  command: [node, server.js]
+  ports:
+    - { name: http, port: ${http} }
+    - { name: admin, port: ${admin} }
+  health:
+    http: { path: /healthz, port: http }
+    period: 200ms
+` }, "add multi");
+    await waitFor(async () => (await get(http).catch(() => "")) === "200 version 1.0.0\n", 30_000, () => `multi never served on its first port ${up.output().slice(-3000)}`);
+    expect(await waitFor(async () => { const r = await get(admin).catch(() => ""); return r === "" ? undefined : r; }, 10_000, () => "multi never served on its second port")).toBe("200 admin 1.0.0 as PORT_1\n");
+    commit({ "apps/web/multi.yaml": null }, "remove multi");
+    await waitFor(async () => (await get(admin).catch(() => "gone")) === "gone" && (await get(http).catch(() => "gone")) === "gone", 30_000, () => "multi was not pruned");
+  });
+
+  const recordsDir = (): string => join(up.dataDir, "agent", "runtime", "process", "replicas");
+  type ReplicaRecord = { id: string; app: string; service: string; version: string; index: number; state: string; pid: number; settings?: { env?: Record<string, string> } };
+  const records = (): ReplicaRecord[] => readdirSync(recordsDir()).filter((n) => n.endsWith(".json"))
+    .map((n) => JSON.parse(readFileSync(join(recordsDir(), n), "utf8")) as ReplicaRecord)
+    .filter((r) => r.app === "web" && r.service === "web" && r.state === "running");
+
+  /** A process started by hand with a record that makes it look like a replica of web: a stray. */
+  function startStray(): { pid: number; id: string } {
+    const model = records()[0];
+    if (!model) throw new Error("no running replica of web");
+    const child = spawn("sleep", ["1000"], { detached: true, stdio: "ignore" });
+    child.unref();
+    const pid = child.pid ?? 0;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const startTicks = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const id = `web.web.${model.version}.0.${(0x10000000 + Math.floor(Math.random() * 0xefffffff)).toString(16)}`;
+    writeFileSync(join(recordsDir(), `${id}.json`), JSON.stringify({ ...model, id, pid, startTicks, startedAt: new Date().toISOString() }));
+    return { pid, id };
+  }
+
+  /** Rewrites the record of a running replica as if it had been started with another setting. */
+  function changeSetting(): ReplicaRecord {
+    const victim = records()[0];
+    if (!victim) throw new Error("no running replica of web");
+    const file = join(recordsDir(), `${victim.id}.json`);
+    const record = JSON.parse(readFileSync(file, "utf8")) as ReplicaRecord;
+    writeFileSync(file, JSON.stringify({ ...record, settings: { ...record.settings, env: { ...record.settings?.env, LOG_LEVEL: "debug" } } }));
+    return victim;
+  }
+
+  it("self-heals drift: stops a stray replica and replaces one whose settings changed", async () => {
+    await waitFor(async () => (await status()).health?.status === "Healthy", 20_000, () => "not healthy before the drift");
+    const stray = startStray();
+    await waitFor(() => !alive(stray.pid), 10_000, () => `the stray replica kept running ${up.output().slice(-3000)}`);
+
+    const victim = changeSetting();
+    await waitFor(async () => {
+      const replicas = (await status()).services?.find((x) => x.name === "web")?.replicas ?? [];
+      return replicas.length === 2 && replicas.every((r) => r.health === "Healthy") && !replicas.some((r) => r.pid === victim.pid);
+    }, 20_000, () => `the changed replica was not replaced: ${JSON.stringify(lastStatus)} ${up.output().slice(-3000)}`);
+    expect(alive(victim.pid)).toBe(false);
+    expect(await get(webPort)).toBe("200 version 2.0.0\n");
+  });
+
+  it("without selfHeal, reports drift in ferry app get and diff and leaves it until a sync", async () => {
+    const apply = async (selfHeal: boolean): Promise<void> => {
+      const app = `apiVersion: ferry/v1alpha1
+kind: Application
+metadata:
+  name: web
+spec:
+  source:
+    repoURL: ${config.dir}
+    path: apps/web
+    targetRevision: main
+  syncPolicy:
+    automated:
+      prune: true
+      selfHeal: ${String(selfHeal)}
+`;
+      expect((await api(up, "POST", "/api/v1/apply", { documents: [{ file: "app.yaml", text: app }] })).status).toBe(200);
+    };
+    await apply(false);
+    await waitFor(async () => { const x = await status(); return x.sync?.selfHeal === false && x.health?.status === "Healthy"; }, 20_000, () => `the agent never took the new policy: ${JSON.stringify(lastStatus)}`);
+    const stray = startStray();
+    const s = await waitFor(async () => { const x = await status(); return x.sync?.status === "OutOfSync" && x.sync.message?.includes("drift") ? x : undefined; }, 20_000, () => `drift was not reported: ${JSON.stringify(lastStatus)}`);
+    expect(s.sync?.message).toContain(stray.id);
+    expect(alive(stray.pid)).toBe(true);
+    const got = await ferry(tmp, ["app", "get", "web", "--server", up.url, "--token", up.token]);
+    expect(got.out).toMatch(new RegExp(`stray replica ${stray.id.replace(/\./g, "\\.")}`));
+    const diff = await ferry(tmp, ["app", "diff", "web", "--server", up.url, "--token", up.token]);
+    expect(diff.out).toContain(stray.id);
+
+    const sync = await ferry(tmp, ["app", "sync", "web", "--server", up.url, "--token", up.token]);
+    expect(sync.code, sync.out).toBe(0);
+    await waitFor(() => !alive(stray.pid), 20_000, () => "the sync did not stop the stray replica");
+    await waitFor(async () => (await status()).sync?.status === "Synced", 20_000, () => `not Synced after the sync: ${JSON.stringify(lastStatus)}`);
+    await apply(true);
+    await waitFor(async () => (await status()).sync?.selfHeal === true, 20_000, () => "the agent never took selfHeal back");
   });
 
   it("rolls back to the previous version with ferry app rollback, and shows history and diff", async () => {

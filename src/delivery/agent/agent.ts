@@ -43,8 +43,8 @@ export type Agent = {
   refresh(app: string, request?: SyncRequest): Promise<void>;
 };
 
-/** How often the agent looks for replicas its controllers do not know (strays to reconcile away). */
-const OBSERVE_EVERY_MS = 1000;
+/** How often the agent compares what each runtime runs with what its controllers run (drift: strays, changed replicas). */
+const OBSERVE_EVERY_MS = 500;
 /** How long stop() waits for the watch loops to notice; a long-poll in flight is simply dropped. */
 const STOP_WAIT_MS = 2000;
 
@@ -72,7 +72,16 @@ export function createAgent(o: AgentOptions): Agent {
   const link = o.source.kind === "server" ? createServerLink({ url: o.source.url, token: o.source.token, agent: o.name }) : undefined;
   const stopping = new AbortController();
   const handledOps = new Set<number>();
-  let adopted: Replica[] = [];
+  /** What each runtime ran when first asked: the replicas a previous agent process left, for new controllers to adopt. */
+  const leftRunning = new Map<string, Promise<Replica[]>>();
+  const adoptable = (kind: "process" | "podman"): Promise<Replica[]> => {
+    let listing = leftRunning.get(kind);
+    if (!listing) {
+      listing = runtimeFor(kind).list().catch(() => []);
+      leftRunning.set(kind, listing);
+    }
+    return listing;
+  };
   let loops: Array<Promise<void>> = [];
 
   const runtimeFor = (kind: "process" | "podman"): Runtime => {
@@ -139,7 +148,7 @@ export function createAgent(o: AgentOptions): Agent {
       }
       const c = createApplicationController(app, deps);
       controllers.set(app.metadata.name, { c, generationKey: key, timer: interval(app) });
-      await c.start(adopted);
+      await c.start(await adoptable(app.spec.destination.runtime));
       void c.refresh();
     }
   }
@@ -201,23 +210,31 @@ export function createAgent(o: AgentOptions): Agent {
     }
   }
 
-  /** Every second: what runs that the controllers do not know (a stray replica) is adopted, so it is reconciled away. */
+  /**
+   * Twice a second, one listing per runtime (the process records, one `podman ps`), handed to each
+   * controller of that runtime: drift from what it runs (a stray replica, a changed one) is healed or reported.
+   */
   async function observeLoop(): Promise<void> {
     while (!stopping.signal.aborted) {
       await new Promise((resolve) => setTimeout(resolve, OBSERVE_EVERY_MS));
-      for (const rt of runtimes.values()) {
-        const replicas = await rt.list().catch(() => [] as Replica[]);
+      for (const [kind, rt] of runtimes) {
+        const replicas = await rt.list().catch(() => undefined);
+        if (replicas === undefined || stopping.signal.aborted) continue;
+        const byApp = new Map<string, Replica[]>();
         for (const r of replicas) {
-          const c = r.state === "running" ? controllers.get(r.app)?.c : undefined;
-          if (c && !c.has(r)) void c.start([r]);
+          if (r.state !== "running") continue;
+          const list = byApp.get(r.app);
+          if (list) list.push(r);
+          else byApp.set(r.app, [r]);
         }
+        for (const { c } of controllers.values()) if (c.application.spec.destination.runtime === kind) c.observe(byApp.get(c.name) ?? []);
       }
     }
   }
 
   return {
     async start() {
-      adopted = await runtimeFor("process").list().catch(() => []);
+      await adoptable("process");
       loops = [o.source.kind === "server" ? serverLoop() : fileLoop(o.source.path), observeLoop()];
     },
     async stop() {

@@ -1,27 +1,31 @@
 import { randomUUID } from "node:crypto";
 import type { Application, Service } from "../../resources/index.js";
-import { formatResourceProblem } from "../../resources/index.js";
-import type { Replica, ReplicaSpecInput, Runtime } from "../../runtime/index.js";
+import type { Replica, Runtime } from "../../runtime/index.js";
 import type { ReleaseCache } from "../../runtime/index.js";
 import { diffServices } from "../diff-services.js";
 import type { ServiceDiff } from "../diff-services.js";
 import { applicationHealth } from "../health-summary.js";
 import { planSync } from "../plan-sync.js";
-import { renderServices } from "../render-services.js";
 import type { HealthStatus, SyncStatus } from "../schema.js";
-import { serviceVersion } from "../service-version.js";
 import type { LiveState, SyncReport, createLiveStore } from "./live-state.js";
 import type { ResolvedArtifact } from "./resolve-artifact.js";
+import { createDesiredRenderer } from "./desired-renderer.js";
+import type { Rendered, RenderProblem } from "./desired-renderer.js";
+import { createDriftHealer } from "./drift-healer.js";
+import type { DriftView } from "./drift-healer.js";
 import { createServiceRunner } from "./service-runner.js";
 import type { ServiceRunner, ServiceView } from "./service-runner.js";
 import type { SourceCache } from "./source-cache.js";
 
 /** What an Application's status says; sent to the server and shown by `ferry app get`. */
 export type ApplicationStatus = {
-  sync: { status: SyncStatus; revision: string | null; appliedRevision: string | null; message?: string };
+  /** `selfHeal`: whether the agent heals drift at once (else it reports it until a sync). */
+  sync: { status: SyncStatus; revision: string | null; appliedRevision: string | null; selfHeal: boolean; message?: string };
   health: { status: HealthStatus; message: string };
   services: ServiceView[];
   diff?: ServiceDiff;
+  /** What runs differently from what the agent runs (only without self-heal: with it, drift is healed at once). */
+  drift?: DriftView[];
   pinnedRevision: string | null;
   lastSync?: SyncReport;
   conditions: Array<{ type: string; status: boolean; reason: string; message: string }>;
@@ -43,7 +47,6 @@ export type ApplicationControllerDeps = {
   log(message: string, fields?: Record<string, unknown>): void;
 };
 
-type Rendered = { revision: string; services: Service[]; versions: Record<string, string>; sources: Record<string, ReplicaSpecInput["source"]> };
 
 /**
  * One Application inside an agent: fetch the source revision, render its Services, resolve artifacts to
@@ -57,11 +60,12 @@ export function createApplicationController(initial: Application, deps: Applicat
   const runners = new Map<string, ServiceRunner>();
   let state: LiveState | undefined;
   let rendered: Rendered | undefined;
-  let lastRender: { key: string; result: Awaited<ReturnType<typeof renderServices>> } | undefined;
-  let problem: { reason: string; message: string } | undefined;
+  let problem: RenderProblem | undefined;
+  const renderer = createDesiredRenderer(deps);
   let busy: Promise<void> = Promise.resolve();
   let statusTimer: NodeJS.Timeout | undefined;
   const abort = new AbortController();
+  let started = false;
 
   const runtime = (): Runtime => deps.runtimeFor(app.spec.destination.runtime);
 
@@ -77,6 +81,11 @@ export function createApplicationController(initial: Application, deps: Applicat
     return r;
   };
 
+  const healer = createDriftHealer({
+    app: name, runtime, runners: () => runners.values(), runner: (service) => runners.get(service),
+    onChange: () => reportSoon(), log: (m, f) => deps.log(m, f),
+  });
+
   async function loadState(): Promise<LiveState> {
     state ??= await deps.live.load(name);
     return state;
@@ -88,44 +97,9 @@ export function createApplicationController(initial: Application, deps: Applicat
 
   /** Fetches and renders the source; undefined (with `problem` set) when that fails. */
   async function render(revisionOverride: string | undefined, fresh: boolean): Promise<Rendered | undefined> {
-    const s = app.spec.source;
-    let revision: string;
-    try {
-      revision = await deps.sources.resolve(s.repoURL, revisionOverride ?? s.targetRevision, { maxAgeMs: fresh ? 0 : 2000 });
-    } catch (error: unknown) {
-      problem = { reason: "FetchFailed", message: error instanceof Error ? error.message : String(error) };
-      return undefined;
-    }
-    // What a commit renders to never changes: render once per revision and path.
-    const key = `${s.repoURL}|${revision}|${s.path}`;
-    const r = lastRender?.key === key ? lastRender.result : await renderServices(await deps.sources.checkout(s.repoURL, revision), s.path);
-    lastRender = { key, result: r };
-    if (!r.ok) {
-      problem = { reason: "RenderFailed", message: `revision ${revision.slice(0, 12)} does not render: ${r.problems.map((p) => formatResourceProblem(p)).join("; ")}` };
-      return undefined;
-    }
-    const versions: Record<string, string> = {};
-    const sources: Record<string, ReplicaSpecInput["source"]> = {};
-    for (const svc of r.services) {
-      try {
-        if (svc.spec.artifact !== undefined) {
-          const a = await deps.resolveArtifact(svc.spec.artifact);
-          versions[svc.metadata.name] = serviceVersion(svc, a.digest);
-          const dirOf = await deps.releases.ensureRelease({ registryUrl: a.registryUrl, repository: a.repository, digest: a.digest, ...(a.token ? { auth: { token: a.token } } : {}) });
-          sources[svc.metadata.name] = { kind: "artifact", dir: dirOf, command: svc.spec.command ?? [] };
-        } else {
-          versions[svc.metadata.name] = serviceVersion(svc);
-          sources[svc.metadata.name] = { kind: "image", image: svc.spec.image ?? "", ...(svc.spec.command ? { command: svc.spec.command } : {}) };
-        }
-      } catch (error: unknown) {
-        problem = { reason: "ArtifactFailed", message: `Service ${svc.metadata.name}: cannot get ${svc.spec.artifact ?? svc.spec.image ?? ""}: ${error instanceof Error ? error.message : String(error)}` };
-        return undefined;
-      }
-    }
-    problem = undefined;
-    // Nothing new (same commit, same digests): keep the same object, so memoized diffs stay valid.
-    if (rendered && rendered.revision === revision && rendered.services === r.services && JSON.stringify(rendered.versions) === JSON.stringify(versions)) return rendered;
-    return { revision, services: r.services, versions, sources };
+    const r = await renderer.render(app.spec.source, revisionOverride, fresh, rendered);
+    problem = r.ok ? undefined : r.problem;
+    return r.ok ? r.rendered : undefined;
   }
 
   /** The diff is asked for by every pass and every status report; it changes only with a render or a sync. */
@@ -213,6 +187,8 @@ export function createApplicationController(initial: Application, deps: Applicat
       message = plan.blocked.map((b) => `${b.service} waits for ${b.waitingFor.join(", ")}`).join("; ");
     }
     if (plan.skippedPrune.length > 0) message = `${message ? `${message}; ` : ""}not pruned: ${plan.skippedPrune.join(", ")}`;
+    // A sync puts Git's state back: drift left alone until now (no self-heal) goes too.
+    healer.healNow();
     live.revision = target.revision;
     const report: SyncReport = { ...live.syncing, result, ...(message ? { message } : {}), finishedAt: new Date().toISOString() };
     live.syncing = null;
@@ -237,18 +213,28 @@ export function createApplicationController(initial: Application, deps: Applicat
     const live = state;
     const views = [...runners.values()].map((r) => r.view()).sort((a, b) => a.name.localeCompare(b.name));
     const diff = rendered && live ? diffOf(rendered, live) : undefined;
-    const outOfSync = diff ? diff.added.length + diff.changed.length + diff.removed.length > 0 || rendered?.revision !== live?.revision : false;
+    const drift = healer.report();
+    const outOfSync = diff ? diff.added.length + diff.changed.length + diff.removed.length > 0 || rendered?.revision !== live?.revision || drift.length > 0 : false;
     const syncState: SyncStatus = !rendered || !live ? "Unknown" : outOfSync ? "OutOfSync" : "Synced";
+    const driftMessage = drift.length > 0 ? `drift: ${drift.map((d) => d.message).join("; ")}; a sync (or selfHeal) puts it back` : undefined;
+    const syncMessage = [problem?.message, driftMessage].filter((m) => m !== undefined).join("; ");
     const health = applicationHealth(views.map((v) => v.health));
     const lastSync = live?.history[live.history.length - 1];
     return {
-      sync: { status: syncState, revision: rendered?.revision ?? null, appliedRevision: live?.revision ?? null, ...(problem ? { message: problem.message } : {}) },
+      sync: {
+        status: syncState, revision: rendered?.revision ?? null, appliedRevision: live?.revision ?? null,
+        selfHeal: app.spec.syncPolicy.automated?.selfHeal === true, ...(syncMessage ? { message: syncMessage } : {}),
+      },
       health: { status: health, message: views.filter((v) => v.health !== "Healthy").map((v) => `${v.name}: ${v.message}`).join("; ") || (views.length ? "all services healthy" : "no services") },
       services: views,
       ...(diff ? { diff } : {}),
+      ...(drift.length > 0 ? { drift } : {}),
       pinnedRevision: live?.pinnedRevision ?? null,
       ...(lastSync ? { lastSync } : {}),
-      conditions: problem ? [{ type: "Stalled", status: true, reason: problem.reason, message: problem.message }] : [],
+      conditions: [
+        ...(problem ? [{ type: "Stalled", status: true, reason: problem.reason, message: problem.message }] : []),
+        ...(driftMessage ? [{ type: "Drifted", status: true, reason: "LiveStateDrifted", message: driftMessage }] : []),
+      ],
     };
   }
 
@@ -277,6 +263,7 @@ export function createApplicationController(initial: Application, deps: Applicat
           const mine = replicas.filter((r) => r.app === name && r.service === svc.metadata.name);
           runnerFor(svc.metadata.name).adopt(mine);
         }
+        started = true;
         reportSoon();
       });
     },
@@ -312,9 +299,13 @@ export function createApplicationController(initial: Application, deps: Applicat
       });
     },
     status,
-    /** Whether a replica belongs to a Service this controller supervises already. */
-    has(replica: Replica): boolean {
-      return runners.get(replica.service)?.has(replica.id) ?? false;
+    /**
+     * What the runtime runs now (a listing of it, every Application's replicas): drift from what this
+     * Application runs is healed (selfHeal) or reported. Nothing happens before start() or after remove().
+     */
+    observe(replicas: readonly Replica[]): void {
+      if (!started || abort.signal.aborted) return;
+      healer.observe(replicas, app.spec.syncPolicy.automated?.selfHeal === true);
     },
     exited(replica: Replica): void {
       runners.get(replica.service)?.exited(replica);

@@ -1,2 +1,3 @@
 export { createAgent, type Agent, type AgentOptions } from "./agent.js";
 export type { ApplicationStatus } from "./application-controller.js";
+export type { DriftView } from "./drift-healer.js";

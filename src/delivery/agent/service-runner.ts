@@ -1,22 +1,20 @@
-import type { Service } from "../../resources/index.js";
-import { parseDuration } from "../../resources/index.js";
-import type { Replica, ReplicaSpecInput, Runtime } from "../../runtime/index.js";
+import { replicaPorts } from "../../runtime/index.js";
+import type { Replica, ReplicaSettings, Runtime } from "../../runtime/index.js";
 import type { HealthState, Prober } from "../health/index.js";
-import { createServiceProxy } from "../proxy/index.js";
-import type { ServiceProxy } from "../proxy/index.js";
 import type { HealthStatus } from "../schema.js";
-import { freePort } from "./free-port.js";
+import { desiredSettings, replicaSpecFor, restartAllowed } from "./desired-replica.js";
+import type { DesiredService } from "./desired-replica.js";
+import { freePorts } from "./free-port.js";
 import { createReplicaProber } from "./replica-prober.js";
+import { describeProblem, serviceHealth } from "./service-health.js";
+import type { LiveReplica } from "./service-health.js";
+import { createRestartBackoff } from "./restart-backoff.js";
+import { createServiceProxies } from "./service-proxies.js";
 
-/** What one Service should run: its spec from Git, the version hash, and where its program comes from. */
-export type DesiredService = {
-  service: Service;
-  version: string;
-  source: ReplicaSpecInput["source"];
-};
+export type { DesiredService } from "./desired-replica.js";
 
 /** One replica as status shows it. */
-export type ReplicaView = { id: string; index: number; version: string; port?: number; pid?: number; health: HealthState | "Stopping"; message: string; startedAt: string };
+export type ReplicaView = { id: string; index: number; version: string; port?: number; ports?: number[]; pid?: number; health: HealthState | "Stopping"; message: string; startedAt: string };
 
 export type ServiceView = { name: string; version: string | undefined; health: HealthStatus; message: string; replicas: ReplicaView[]; restarts: number };
 
@@ -41,8 +39,14 @@ export type ServiceRunner = {
   adopt(replicas: readonly Replica[]): void;
   /** A replica of this Service exited. */
   exited(replica: Replica): void;
-  /** Whether this runner supervises (or is about to adopt) the replica. */
+  /** Whether this runner supervises (or is about to adopt) the replica, or stopped it a moment ago. */
   has(replicaId: string): boolean;
+  /** Whether a replica start is under way (a replica listed now may not be handed over yet). */
+  readonly starting: boolean;
+  /** What each replica of the current version must run (for drift checks); undefined before setDesired. */
+  desiredSettings(): { version: string; settings: ReplicaSettings } | undefined;
+  /** A supervised replica runs something else than it should: a new one takes its place, then it is stopped. False when it is being replaced or stopped already. */
+  replace(replicaId: string, reason: string): boolean;
   view(): ServiceView;
   /** Resolves when the current version is Healthy, or with Degraded when its rollout failed; rejects on abort. */
   settled(signal: AbortSignal): Promise<HealthStatus>;
@@ -52,12 +56,12 @@ export type ServiceRunner = {
   close(): Promise<void>;
 };
 
-type Managed = { replica: Replica; prober: Prober; health: HealthState; stopping: boolean };
+type Managed = { replica: Replica; prober: Prober; health: HealthState; stopping: boolean; drifted: boolean };
 
-const BACKOFF_START_MS = 200;
-const BACKOFF_MAX_MS = 30_000;
 /** A replica that ran healthy this long resets its restart backoff. */
 const STABLE_MS = 10_000;
+/** How long a replica this runner stopped still counts as its own (a listing taken before the stop may show it). */
+const RETIRED_MS = 10_000;
 
 /**
  * Keeps one Service's replicas as desired, inside one agent: the right number of the right version,
@@ -72,8 +76,11 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
   let desired: DesiredService | undefined;
   let rolloutStartedAt = 0;
   let failedVersion: { version: string; reason: string } | undefined;
-  let proxy: { port: number; protocol: "http" | "tcp"; server: ServiceProxy } | undefined;
-  const backoff = new Map<number, { failures: number; notBefore: number; lastExit: string }>();
+  const proxies = createServiceProxies({ host: o.proxyHost });
+  /** Replicas this runner stopped, by id, with when. */
+  const retired = new Map<string, number>();
+  let startsInFlight = 0;
+  const backoff = createRestartBackoff();
   let restarts = 0;
   let closed = false;
   let running = false;
@@ -114,14 +121,14 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
     if (managed.has(replica.id) || replica.state !== "running") return;
     const d = desired;
     if (!d) return;
-    const entry: Managed = { replica, health: "Progressing", stopping: false, prober: undefined as unknown as Prober };
+    const entry: Managed = { replica, health: "Progressing", stopping: false, drifted: false, prober: undefined as unknown as Prober };
     managed.set(replica.id, entry);
     const cwd = d.source.kind === "artifact" ? d.source.dir : undefined;
-    entry.prober = createReplicaProber(d.service, replica.port ? [replica.port] : [], cwd, (c) => {
+    entry.prober = createReplicaProber(d.service, replicaPorts(replica), cwd, (c) => {
         entry.health = c.state;
         if (c.state === "Healthy") {
           const b = backoff.get(replica.index);
-          if (b) setTimeout(() => { if (managed.has(replica.id) && entry.health === "Healthy") backoff.delete(replica.index); }, STABLE_MS).unref();
+          if (b) setTimeout(() => { if (managed.has(replica.id) && entry.health === "Healthy") backoff.reset(replica.index); }, STABLE_MS).unref();
         }
         schedule();
         changed();
@@ -130,21 +137,24 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
   }
 
   async function startReplica(d: DesiredService, index: number): Promise<void> {
-    const port = d.service.spec.ports.length > 0 ? await freePort() : undefined;
-    const firstPort = d.service.spec.ports[0];
-    const spec: ReplicaSpecInput = {
-      app: o.app, service: o.name, version: d.version, index, source: d.source, args: d.service.spec.args, env: d.service.spec.env,
-      stopSignal: d.service.spec.stopSignal, gracePeriodMs: parseDuration(d.service.spec.gracePeriod),
-      ...(port === undefined ? {} : { port, ...(firstPort?.containerPort ? { containerPort: firstPort.containerPort } : {}) }),
-    };
-    const replica = await o.runtime.start(spec);
+    startsInFlight += 1;
+    try {
+      await startOne(d, index);
+    } finally {
+      startsInFlight -= 1;
+    }
+  }
+
+  async function startOne(d: DesiredService, index: number): Promise<void> {
+    const ports = await freePorts(d.service.spec.ports.length);
+    const replica = await o.runtime.start(replicaSpecFor(o.app, d, index, ports));
     if (closed) {
       // Removed or closed while this replica was starting: it must not outlive the Service.
       await o.runtime.stop(replica.id);
       await o.runtime.forget(replica.id).catch(() => undefined);
       return;
     }
-    o.log("replica started", { app: o.app, service: o.name, version: d.version, index, port, replica: replica.id });
+    o.log("replica started", { app: o.app, service: o.name, version: d.version, index, ports, replica: replica.id });
     track(replica);
     changed();
   }
@@ -154,39 +164,41 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
     entry.stopping = true;
     entry.prober.stop();
     updateBackends();
-    if (drain && proxy) await proxy.server.drain(entry.replica.id, 10_000);
+    if (drain) await proxies.drain(entry.replica.id, 10_000);
     await o.runtime.stop(entry.replica.id);
+    retire(entry.replica.id);
     managed.delete(entry.replica.id);
     await o.runtime.forget(entry.replica.id).catch(() => undefined);
     changed();
   }
 
-  function updateBackends(): void {
-    if (!proxy) return;
-    proxy.server.setBackends([...managed.values()]
-      .filter((m) => !m.stopping && m.health === "Healthy" && m.replica.port !== undefined)
-      .map((m) => ({ id: m.replica.id, host: "127.0.0.1", port: m.replica.port ?? 0 })));
+  function retire(id: string): void {
+    const now = Date.now();
+    retired.set(id, now);
+    for (const [k, at] of retired) if (now - at > RETIRED_MS) retired.delete(k);
   }
 
-  async function ensureProxy(d: DesiredService): Promise<void> {
-    const want = d.service.spec.ports[0];
-    if (proxy && (!want || proxy.port !== want.port || proxy.protocol !== want.protocol)) {
-      await proxy.server.close();
-      proxy = undefined;
-    }
-    if (!want || proxy) return;
-    const server = createServiceProxy({ host: o.proxyHost, port: want.port, protocol: want.protocol });
-    await server.listen();
-    proxy = { port: want.port, protocol: want.protocol, server };
+  function updateBackends(): void {
+    proxies.setBackends([...managed.values()]
+      .filter((m) => !m.stopping && m.health === "Healthy")
+      .map((m) => ({ id: m.replica.id, ports: replicaPorts(m.replica) }))
+      .filter((b) => b.ports.length > 0));
   }
 
   async function reconcile(): Promise<void> {
     const d = desired;
     if (!d || closed) return;
-    await ensureProxy(d);
+    await proxies.ensure(d.service.spec.ports);
     const live = [...managed.values()].filter((m) => !m.stopping);
-    const current = live.filter((m) => m.replica.version === d.version);
-    const old = live.filter((m) => m.replica.version !== d.version);
+    // A drifted replica is replaced like one of an old version: a new one first, then it goes.
+    const isCurrent = (m: Managed): boolean => m.replica.version === d.version && !m.drifted;
+    const old = live.filter((m) => !isCurrent(m));
+    const current: Managed[] = [];
+    for (const m of live.filter(isCurrent).sort((a, b) => a.replica.startedAt.localeCompare(b.replica.startedAt))) {
+      // Two replicas in one slot (both adopted after a crash): the newer one goes.
+      if (current.some((c) => c.replica.index === m.replica.index)) await stopReplica(m, true);
+      else current.push(m);
+    }
     const n = d.service.spec.replicas;
     const failed = failedVersion?.version === d.version;
 
@@ -210,8 +222,8 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
       // The new version serves on its own: move traffic, then drain and stop the old replicas.
       updateBackends();
       await Promise.all(old.map((m) => stopReplica(m, true)));
-    } else if (!failed && old.length > 0 && Date.now() - rolloutStartedAt > o.progressDeadlineMs) {
-      failedVersion = { version: d.version, reason: `version ${d.version} did not become healthy within ${Math.round(o.progressDeadlineMs / 1000)}s: ${describeProblem(current) ?? "no replica became ready"}` };
+    } else if (!failed && old.some((m) => m.replica.version !== d.version) && Date.now() - rolloutStartedAt > o.progressDeadlineMs) {
+      failedVersion = { version: d.version, reason: `version ${d.version} did not become healthy within ${Math.round(o.progressDeadlineMs / 1000)}s: ${describeProblem(current.map(liveOf)) ?? "no replica became ready"}` };
       o.log("rollout failed; the previous version keeps serving", { app: o.app, service: o.name, version: d.version });
       await Promise.all(current.map((m) => stopReplica(m, false)));
     } else if (!failed && old.length > 0) {
@@ -221,33 +233,15 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
     changed();
   }
 
-  function restartAllowed(service: Service, lastExit: string): boolean {
-    if (service.spec.restartPolicy === "Always") return true;
-    if (service.spec.restartPolicy === "Never") return false;
-    return lastExit !== "exit code 0";
-  }
-
-  function describeProblem(ms: readonly Managed[]): string | undefined {
-    const m = ms.find((x) => x.health !== "Healthy");
-    return m ? `replica ${m.replica.index}: ${m.prober.lastMessage}` : undefined;
-  }
+  const liveOf = (m: Managed): LiveReplica => ({ index: m.replica.index, version: m.replica.version, health: m.health, message: m.prober.lastMessage });
 
   function health(): { health: HealthStatus; message: string } {
-    const d = desired;
-    if (!d) return { health: "Unknown", message: "not applied yet" };
-    const n = d.service.spec.replicas;
-    const live = [...managed.values()].filter((m) => !m.stopping);
-    const current = live.filter((m) => m.replica.version === d.version);
-    const healthy = current.filter((m) => m.health === "Healthy" && m.replica.index < n).length;
-    if (failedVersion?.version === d.version) {
-      return { health: "Degraded", message: `${failedVersion.reason}${live.length > 0 ? "; the previous version keeps serving" : ""}` };
-    }
-    if (healthy >= n && current.length === healthy) return { health: "Healthy", message: `${healthy}/${n} replicas healthy` };
-    const crashing = [...backoff.entries()].find(([, b]) => b.failures >= 3);
-    if (crashing) return { health: "Degraded", message: `replica ${crashing[0]} keeps exiting (${crashing[1].lastExit}); restarting with backoff` };
-    if (current.some((m) => m.health === "Degraded")) return { health: "Degraded", message: describeProblem(current) ?? "a replica is failing its health check" };
-    if (live.length === 0 && n > 0) return { health: "Missing", message: "no replica runs" };
-    return { health: "Progressing", message: `${healthy}/${n} replicas healthy${describeProblem(current) ? `; ${describeProblem(current) ?? ""}` : ""}` };
+    return serviceHealth({
+      desired: desired ? { version: desired.version, replicas: desired.service.spec.replicas } : undefined,
+      live: [...managed.values()].filter((m) => !m.stopping).map(liveOf),
+      failed: failedVersion,
+      crashing: backoff.crashing(),
+    });
   }
 
   return {
@@ -274,7 +268,23 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
       schedule();
     },
     has(replicaId) {
-      return managed.has(replicaId) || pendingAdopt.some((r) => r.id === replicaId);
+      return managed.has(replicaId) || pendingAdopt.some((r) => r.id === replicaId) || retired.has(replicaId);
+    },
+    get starting() {
+      return startsInFlight > 0;
+    },
+    desiredSettings() {
+      return desired ? { version: desired.version, settings: desiredSettings(desired) } : undefined;
+    },
+    replace(replicaId, reason) {
+      const entry = managed.get(replicaId);
+      if (!entry || entry.stopping || entry.drifted) return false;
+      entry.drifted = true;
+      // The replacement has the usual time to become healthy; until then the drifted replica keeps serving.
+      rolloutStartedAt = Date.now();
+      o.log("replacing a replica that drifted", { app: o.app, service: o.name, replica: replicaId, reason });
+      schedule();
+      return true;
     },
     exited(replica) {
       const entry = managed.get(replica.id);
@@ -285,10 +295,7 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
       if (entry.stopping) return;
       const lastExit = replica.exitCode !== null && replica.exitCode !== undefined ? `exit code ${replica.exitCode}` : `signal ${replica.signal ?? "unknown"}`;
       if (replica.version === desired?.version) {
-        const previous = backoff.get(replica.index);
-        const failures = (previous?.failures ?? 0) + 1;
-        const delay = failures <= 1 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (failures - 2));
-        backoff.set(replica.index, { failures, notBefore: Date.now() + delay, lastExit });
+        backoff.exited(replica.index, lastExit);
         restarts += 1;
       }
       o.log("replica exited", { app: o.app, service: o.name, replica: replica.id, exit: lastExit });
@@ -303,6 +310,7 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
         replicas: [...managed.values()].map((m): ReplicaView => ({
           id: m.replica.id, index: m.replica.index, version: m.replica.version, health: m.stopping ? "Stopping" : m.health, message: m.prober.lastMessage,
           startedAt: m.replica.startedAt, ...(m.replica.port ? { port: m.replica.port } : {}), ...(m.replica.pid ? { pid: m.replica.pid } : {}),
+          ...(replicaPorts(m.replica).length > 1 ? { ports: replicaPorts(m.replica) } : {}),
         })).sort((a, b) => a.index - b.index || a.startedAt.localeCompare(b.startedAt)),
       };
     },
@@ -330,16 +338,14 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
       await inFlight;
       desired = undefined;
       await Promise.all([...managed.values()].map((m) => stopReplica(m, true)));
-      if (proxy) await proxy.server.close();
-      proxy = undefined;
+      await proxies.close();
       changed();
     },
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
       for (const m of managed.values()) m.prober.stop();
-      if (proxy) await proxy.server.close();
-      proxy = undefined;
+      await proxies.close();
     },
   };
 }

@@ -111,7 +111,7 @@ export const serviceSpecSchema = z
     ports: z
       .array(portSchema)
       .default(() => [])
-      .describe("Ports the agent's proxy serves; each replica gets its own port in $PORT."),
+      .describe("Ports the agent's proxy serves, each on its own listener; each replica gets its own host port per entry: $PORT (the first), $PORT_<index> and $PORT_<NAME>."),
     health: serviceHealthSchema.optional(),
     dependsOn: z
       .array(resourceNameSchema.describe("Name of a Service in the same application."))

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
+import { specPorts } from "../schema.js";
 import type { ReplicaSpec } from "../schema.js";
 
 export const LABELS = {
@@ -10,6 +11,7 @@ export const LABELS = {
   version: "ferry.version",
   index: "ferry.index",
   port: "ferry.port",
+  ports: "ferry.ports",
 } as const;
 
 /** Containers of one runtime (one state directory) carry `ferry.managed=<this>`: runtimes on other state directories never see them. */
@@ -17,6 +19,7 @@ export const managedValue = (stateDir: string): string => createHash("sha256").u
 
 /** Every label a replica's container carries: who manages it and the replica it is. */
 export function replicaLabels(managed: string, id: string, spec: ReplicaSpec): Record<string, string> {
+  const ports = specPorts(spec).map((p) => p.port);
   return {
     [LABELS.managed]: managed,
     [LABELS.replica]: id,
@@ -24,7 +27,7 @@ export function replicaLabels(managed: string, id: string, spec: ReplicaSpec): R
     [LABELS.service]: spec.service,
     [LABELS.version]: spec.version,
     [LABELS.index]: String(spec.index),
-    ...(spec.port === undefined ? {} : { [LABELS.port]: String(spec.port) }),
+    ...(ports[0] === undefined ? {} : { [LABELS.port]: String(ports[0]), [LABELS.ports]: ports.join(",") }),
   };
 }
 

@@ -15,7 +15,7 @@ describe("parseInspect", () => {
 
     expect(parseInspect(json)).toEqual([{
       id: "shop.web.v1.0.1a2b", app: "shop", service: "web", version: "v1", index: 0, port: 18080, state: "running",
-      containerId: "c0ffee", pid: 4242, startedAt: "2025-06-01T12:00:00.123Z",
+      containerId: "c0ffee", pid: 4242, startedAt: "2025-06-01T12:00:00.123Z", settings: {},
     }]);
   });
 
@@ -34,6 +34,16 @@ describe("parseInspect", () => {
     const json = JSON.stringify([container({ Status: "created", ExitCode: 0, StartedAt: "0001-01-01T00:00:00Z" })]);
 
     expect(parseInspect(json)[0]).toMatchObject({ state: "exited", startedAt: "2025-06-01T11:59:59.000Z" });
+  });
+
+  it("reads every host port, the image the container was started from and its environment", () => {
+    const json = JSON.stringify([container(
+      { Status: "running", Pid: 7, StartedAt: "2025-06-01T12:00:00Z" },
+      { Config: { Labels: { ...labels, "ferry.ports": "18080,18081" }, Image: "localhost/shop/web:2", Env: ["PATH=/bin", "GREETING=a=b", "EMPTY="] } },
+    )]);
+    expect(parseInspect(json)[0]).toMatchObject({
+      port: 18080, ports: [18080, 18081], settings: { image: "localhost/shop/web:2", env: { PATH: "/bin", GREETING: "a=b", EMPTY: "" } },
+    });
   });
 
   it("skips containers without Ferry's labels and output that is not an inspection", () => {

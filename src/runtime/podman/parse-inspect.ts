@@ -1,12 +1,17 @@
 import { constants } from "node:os";
 import { z } from "zod";
-import type { Replica } from "../schema.js";
+import type { Replica, ReplicaSettings } from "../schema.js";
 import { LABELS } from "./container-labels.js";
 
 /** The fields of `container inspect` the runtime reads; lenient, as for any remote data. Podman and Docker agree on them. */
 const inspectSchema = z.array(z.object({
   Id: z.string(),
-  Config: z.object({ Labels: z.record(z.string(), z.string()).nullish() }).nullish(),
+  Config: z.object({
+    Labels: z.record(z.string(), z.string()).nullish(),
+    Image: z.string().nullish(),
+    Env: z.array(z.string()).nullish(),
+  }).nullish(),
+  ImageName: z.string().optional(),
   State: z.object({
     Status: z.string(),
     Pid: z.number().optional(),
@@ -31,6 +36,20 @@ function signalOf(exitCode: number): string | null {
   if (exitCode <= 128) return null;
   const name = Object.entries(constants.signals).find(([, n]) => n === exitCode - 128)?.[0];
   return name ?? null;
+}
+
+/** What the container runs: its image as it was named, and its environment. */
+function settingsOf(image: string | null | undefined, env: readonly string[] | null | undefined): ReplicaSettings {
+  const settings: ReplicaSettings = {};
+  if (image) settings.image = image;
+  if (env) {
+    settings.env = {};
+    for (const entry of env) {
+      const eq = entry.indexOf("=");
+      if (eq > 0) settings.env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+  }
+  return settings;
 }
 
 /** The replicas among inspected containers (those without Ferry's labels are skipped). */
@@ -59,6 +78,9 @@ export function parseInspect(json: string): Replica[] {
     };
     const port = Number(labels[LABELS.port]);
     if (Number.isInteger(port) && port > 0) replica.port = port;
+    const ports = (labels[LABELS.ports] ?? "").split(",").map(Number).filter((p) => Number.isInteger(p) && p > 0);
+    if (ports.length > 0) replica.ports = ports;
+    replica.settings = settingsOf(c.Config?.Image ?? c.ImageName, c.Config?.Env);
     if (running && c.State.Pid !== undefined && c.State.Pid > 0) replica.pid = c.State.Pid;
     if (!running) {
       const exitCode = c.State.ExitCode ?? null;

@@ -20,6 +20,7 @@ const available = spawnSync("podman", ["--version"]).status === 0 && spawnSync("
 const SERVER = [
   'mkdir -p /www && echo "hello $GREETING" > /www/index.html',
   'echo "listening on $PORT"',
+  'if [ -n "$PORT_ADMIN" ]; then mkdir -p /admin; if [ "$PORT_1" = "$PORT_ADMIN" ]; then echo "admin $GREETING"; else echo "PORT_1 is $PORT_1"; fi > /admin/index.html; httpd -p $PORT_ADMIN -h /admin; fi',
   "httpd -f -p $PORT -h /www & pid=$!",
   'trap "echo got SIGINT; kill $pid; exit 0" INT',
   'trap "echo ignoring SIGTERM" TERM',
@@ -76,7 +77,7 @@ runtimeContractSuite(
   "podman",
   open,
   () => ({
-    server: () => ({ source: { kind: "image", image: IMAGE, command: ["/bin/sh", "-c", SERVER] }, containerPort: 8080 }),
+    server: () => ({ source: { kind: "image", image: IMAGE, command: ["/bin/sh", "-c", SERVER] }, containerPort: 8080, adminContainerPort: 8081 }),
     killExternally: async (replica) => {
       await podman("kill", replica.containerId ?? "");
     },

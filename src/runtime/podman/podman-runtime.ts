@@ -12,7 +12,7 @@ import { commandLines } from "./command-lines.js";
 import { containerName, LABELS, managedValue, replicaLabels } from "./container-labels.js";
 import { createEngineCli } from "./engine-cli.js";
 import { parseInspect } from "./parse-inspect.js";
-import { envFileOf, runArgs } from "./run-args.js";
+import { containerPortEnv, envFileOf, runArgs } from "./run-args.js";
 
 export type PodmanRuntimeOptions = {
   /** Names this runtime's containers (by a hash of its path) and holds short-lived env files. */
@@ -72,10 +72,33 @@ export function createPodmanRuntime(o: PodmanRuntimeOptions): Runtime {
     if (before?.state === "running" && replica.state === "exited" && !closed) listeners.emit(replica);
   }
 
-  /** Looks at every container of this runtime; tells listeners about replicas that stopped running since the last look. */
+  /** Every container of this runtime, and whether it runs, from one `ps` (podman prints "Up ...", docker "running"). */
+  async function containerStates(): Promise<Array<{ containerId: string; running: boolean }>> {
+    const out = await engine.check("cannot list containers", ["ps", "-a", "--no-trunc", "--filter", `label=${LABELS.managed}=${managed}`, "--format", "{{.ID}} {{.State}}"]);
+    return out.split("\n").map((l) => l.trim()).filter(Boolean).map((line) => {
+      const [containerId = "", ...state] = line.split(" ");
+      return { containerId, running: /^(up|running|paused|restarting)\b/i.test(state.join(" ")) };
+    });
+  }
+
+  /**
+   * Looks at every container of this runtime: one `ps`, and an inspection of the containers that are new or
+   * changed state since the last look (a container's settings never change: a new one is a new id). Tells
+   * listeners about replicas that stopped running since the last look.
+   */
   function refresh(): Promise<Replica[]> {
     return exclusive(async () => {
-      const found = await inspect(await containerIds(false));
+      const rows = await containerStates();
+      const byContainer = new Map([...known.values()].map((r) => [r.containerId ?? "", r]));
+      const stale = rows.filter((row) => {
+        const seen = byContainer.get(row.containerId);
+        return seen === undefined || (seen.state === "running") !== row.running;
+      });
+      const inspected = new Map((await inspect(stale.map((row) => row.containerId))).map((r) => [r.containerId ?? "", r]));
+      const found = rows.flatMap((row) => {
+        const replica = inspected.get(row.containerId) ?? byContainer.get(row.containerId);
+        return replica === undefined ? [] : [replica];
+      });
       const previous = known;
       known = new Map();
       for (const replica of found) {
@@ -124,7 +147,7 @@ export function createPodmanRuntime(o: PodmanRuntimeOptions): Runtime {
       const nonce = newNonce();
       const id = replicaId(spec, nonce);
       const name = containerName(spec, nonce);
-      const env = { ...spec.env, ...(spec.port === undefined ? {} : { PORT: String(spec.containerPort ?? spec.port) }) };
+      const env = { ...spec.env, ...containerPortEnv(spec) };
       const { text, engineEnv } = envFileOf(env);
       await mkdir(tmpDir, { recursive: true, mode: 0o700 });
       const envFile = join(tmpDir, `${name}.env`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseReplicaSpec } from "../parse-spec.js";
 import type { ReplicaSpecInput } from "../schema.js";
-import { envFileOf, runArgs } from "./run-args.js";
+import { containerPortEnv, envFileOf, runArgs } from "./run-args.js";
 
 const base: ReplicaSpecInput = { app: "shop", service: "web", version: "v1", index: 0, source: { kind: "image", image: "registry.local/shop@sha256:abc" } };
 
@@ -25,6 +25,18 @@ describe("runArgs", () => {
     const args = argsOf(ports);
 
     expect(args[args.indexOf("-p") + 1]).toBe(published);
+  });
+
+  it("publishes every port, each on a host port of its own", () => {
+    const args = argsOf({ ports: [{ name: "http", port: 18080, containerPort: 80 }, { name: "admin", port: 18081, containerPort: 9090 }] });
+
+    expect(args.filter((_, i) => args[i - 1] === "-p")).toEqual(["127.0.0.1:18080:80", "127.0.0.1:18081:9090"]);
+  });
+
+  it("tells the container its ports inside it, by index and by name", () => {
+    const spec = parseReplicaSpec({ ...base, ports: [{ name: "http", port: 18080, containerPort: 80 }, { name: "admin-api", port: 18081 }] });
+
+    expect(containerPortEnv(spec)).toEqual({ PORT: "80", PORT_0: "80", PORT_HTTP: "80", PORT_1: "18081", PORT_ADMIN_API: "18081" });
   });
 
   it("publishes nothing without a port", () => {

@@ -1,3 +1,4 @@
+import { portVariables, specPorts } from "../schema.js";
 import type { ReplicaSpec } from "../schema.js";
 
 export type RunArgsInput = {
@@ -13,14 +14,14 @@ export type RunArgsInput = {
 /**
  * `run -d` of one replica. `command[0]` replaces the image's entrypoint and the rest of `command`, then
  * `args`, are its arguments (with no command, `args` replace the image's CMD); the grace period is rounded
- * up to whole seconds, the unit engines take; the port is published on 127.0.0.1 only.
+ * up to whole seconds, the unit engines take; each port is published on 127.0.0.1 only.
  */
 export function runArgs(o: RunArgsInput): string[] {
   const { spec } = o;
   const args = ["run", "-d", "--name", o.name];
   for (const [key, value] of Object.entries(o.labels)) args.push("--label", `${key}=${value}`);
   args.push("--stop-signal", spec.stopSignal, "--stop-timeout", String(Math.ceil(spec.gracePeriodMs / 1000)));
-  if (spec.port !== undefined) args.push("-p", `127.0.0.1:${spec.port}:${spec.containerPort ?? spec.port}`);
+  for (const p of specPorts(spec)) args.push("-p", `127.0.0.1:${p.port}:${p.containerPort ?? p.port}`);
   args.push("--env-file", o.envFile);
   const [entrypoint, ...rest] = o.command ?? [];
   if (entrypoint !== undefined) args.push("--entrypoint", entrypoint);
@@ -44,4 +45,9 @@ export function envFileOf(env: Record<string, string>): { text: string; engineEn
     }
   }
   return { text: lines.length === 0 ? "" : `${lines.join("\n")}\n`, engineEnv };
+}
+
+/** What a container is told of its ports: the variables of `portVariables`, with the ports inside the container. */
+export function containerPortEnv(spec: ReplicaSpec): Record<string, string> {
+  return portVariables(specPorts(spec).map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), port: p.containerPort ?? p.port })));
 }

@@ -18,6 +18,8 @@ export function toReplica(r: ProcessRecord): Replica {
     id: r.id, app: r.app, service: r.service, version: r.version, index: r.index, state: r.state, pid: r.pid, startedAt: r.startedAt,
   };
   if (r.port !== undefined) replica.port = r.port;
+  if (r.ports !== undefined) replica.ports = r.ports;
+  if (r.settings !== undefined) replica.settings = r.settings;
   if (r.exitCode !== undefined) replica.exitCode = r.exitCode;
   if (r.signal !== undefined) replica.signal = r.signal;
   if (r.exitedAt !== undefined) replica.exitedAt = r.exitedAt;

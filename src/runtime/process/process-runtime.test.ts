@@ -24,6 +24,10 @@ createServer((req, res) => { console.log("served " + req.url); res.end("hello " 
   .listen(port, "127.0.0.1", () => console.log("listening on " + port));
 process.on("SIGINT", () => { console.log("got SIGINT"); process.exit(0); });
 process.on("SIGTERM", () => console.log("ignoring SIGTERM"));
+if (process.env.PORT_ADMIN) {
+  const answer = process.env.PORT_1 === process.env.PORT_ADMIN ? "admin " + (process.env.GREETING ?? "") : "PORT_1 is " + process.env.PORT_1;
+  createServer((req, res) => res.end(answer + "\\n")).listen(Number(process.env.PORT_ADMIN), "127.0.0.1");
+}
 `;
 
 let release: string;
@@ -100,7 +104,7 @@ describe("process runtime", () => {
 
     expect(done).toMatchObject({ exitCode: 0, signal: null });
     expect(printed.argv).toEqual(["$HOME", "; echo injected", "*"]);
-    expect(printed.env).toEqual({ PATH: "/usr/bin:/bin", HOME: "/home/app", LANG: "C.UTF-8", MODE: "print", PORT: "4321" });
+    expect(printed.env).toEqual({ PATH: "/usr/bin:/bin", HOME: "/home/app", LANG: "C.UTF-8", MODE: "print", PORT: "4321", PORT_0: "4321" });
     expect(printed.cwd).toBe(realpathSync(tmp));
   });
 
@@ -199,6 +203,25 @@ describe("process runtime", () => {
 
     expect(listed.map((r) => [r.id, r.state])).toEqual([[id, "exited"]]);
     expect(alive(stranger.pid ?? 0)).toBe(true);
+  });
+
+  it("lists what a running replica's record says it runs, also after someone rewrote the record", async () => {
+    const runtime = open();
+    const source = script("sleep.mjs", "setInterval(() => {}, 1000);\n");
+    const replica = await runtime.start(spec(source, { args: ["--fast"], env: { MODE: "one" } }));
+    const before = (await runtime.list()).find((r) => r.id === replica.id);
+    const file = join(stateDir, "replicas", `${replica.id}.json`);
+    const record = JSON.parse(readFileSync(file, "utf8")) as { settings: { env: Record<string, string> } };
+    record.settings.env.MODE = "two";
+    writeFileSync(file, JSON.stringify(record));
+
+    const after = await eventually("the rewritten settings", async () => {
+      const r = (await runtime.list()).find((x) => x.id === replica.id);
+      return r?.settings?.env?.MODE === "two" ? r : undefined;
+    });
+
+    expect(before?.settings).toEqual({ dir: tmp, command: [process.execPath, "sleep.mjs"], args: ["--fast"], env: { MODE: "one" }, envComplete: true });
+    expect(after).toMatchObject({ state: "running", pid: replica.pid });
   });
 
   it("refuses to start a program or release that does not exist, starting nothing", async () => {

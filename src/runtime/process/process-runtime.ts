@@ -6,6 +6,7 @@ import { createExitListeners } from "../exit-listeners.js";
 import { parseReplicaSpec } from "../parse-spec.js";
 import { newNonce, replicaId } from "../replica-id.js";
 import { RuntimeError } from "../runtime-error.js";
+import { specPorts } from "../schema.js";
 import type { Replica } from "../schema.js";
 import type { Runtime } from "../types.js";
 import { within } from "../within.js";
@@ -14,6 +15,8 @@ import { toReplica } from "./process-record.js";
 import type { ProcessRecord } from "./process-record.js";
 import { readLogLines } from "./read-log-lines.js";
 import { createRecordStore } from "./record-store.js";
+import { watchRecords } from "./record-watch.js";
+import type { RecordWatch } from "./record-watch.js";
 import { spawnReplica } from "./spawn-replica.js";
 
 export type ProcessRuntimeOptions = {
@@ -39,6 +42,8 @@ type Tracked = {
   exited: Promise<void>;
   resolveExited: () => void;
   stopping: Promise<void> | undefined;
+  /** When the record file was modified as last seen (undefined: not looked at; only without a watch). */
+  mtimeMs: number | undefined;
 };
 
 /**
@@ -70,7 +75,7 @@ export function createProcessRuntime(o: ProcessRuntimeOptions): Runtime {
   function track(record: ProcessRecord, child: ChildProcess | undefined): Tracked {
     let resolveExited = (): void => undefined;
     const exited = new Promise<void>((resolve) => { resolveExited = resolve; });
-    const t: Tracked = { record, child, writing: Promise.resolve(), exited, resolveExited, stopping: undefined };
+    const t: Tracked = { record, child, writing: Promise.resolve(), exited, resolveExited, stopping: undefined, mtimeMs: undefined };
     if (record.state === "exited") resolveExited();
     tracked.set(record.id, t);
     return t;
@@ -113,15 +118,40 @@ export function createProcessRuntime(o: ProcessRuntimeOptions): Runtime {
     }
   }
 
+  /**
+   * Reads the records this instance does not track yet (another agent process wrote them), and the
+   * settings of a running replica whose record someone else rewrote: list() shows what is recorded.
+   */
   function loadFromDisk(): Promise<void> {
     return exclusive(async () => {
-      const records = await store.readAll((file, err) => o.logger?.warn({ err, file }, "skipping an unreadable replica record"));
-      for (const record of records) {
-        if (tracked.has(record.id)) continue;
+      const onBad = (file: string, err: unknown): void => o.logger?.warn({ err, file }, "skipping an unreadable replica record");
+      const changed = recordWatch?.take();
+      for (const id of await store.ids()) {
+        const known = tracked.get(id);
+        if (known !== undefined) {
+          if (known.record.state !== "running") continue;
+          // With the watch, only a file it saw change; without, one whose modification time moved.
+          const mtimeMs = changed === undefined ? await store.mtime(id) : undefined;
+          if (changed === undefined ? known.mtimeMs !== mtimeMs : changed.has(id)) {
+            known.mtimeMs = mtimeMs;
+            await rereadSettings(known, onBad);
+          }
+          continue;
+        }
+        const record = await store.read(id).catch((err: unknown) => { onBad(store.recordFile(id), err); return undefined; });
+        if (record === undefined || tracked.has(id)) continue;
         const t = track(record, undefined);
         if (record.state === "running" && !(await isSameLiveProcess(record.pid, record.startTicks))) markExited(t, null, null);
       }
     });
+  }
+
+  async function rereadSettings(t: Tracked, onBad: (file: string, err: unknown) => void): Promise<void> {
+    await t.writing;
+    const onDisk = await store.read(t.record.id).catch((err: unknown) => { onBad(store.recordFile(t.record.id), err); return undefined; });
+    if (onDisk === undefined || onDisk.pid !== t.record.pid || onDisk.startTicks !== t.record.startTicks || t.record.state !== "running") return;
+    if (onDisk.settings === undefined) delete t.record.settings;
+    else t.record = { ...t.record, settings: onDisk.settings };
   }
 
   /** Removes logs whose replica is forgotten, once they are older than the retention. */
@@ -136,8 +166,10 @@ export function createProcessRuntime(o: ProcessRuntimeOptions): Runtime {
     }
   }
 
+  let recordWatch: RecordWatch | undefined;
   const ready = (async () => {
     await store.init();
+    if (!closed) recordWatch = watchRecords(store.recordsDir);
     await loadFromDisk();
     await sweepLogs();
     if (!closed) {
@@ -211,9 +243,11 @@ export function createProcessRuntime(o: ProcessRuntimeOptions): Runtime {
         });
         const pid = child.pid as number;
         const startTicks = (await readProcStat(pid))?.startTicks ?? "";
+        const ports = specPorts(spec).map((p) => p.port);
         const record: ProcessRecord = {
           id, app: spec.app, service: spec.service, version: spec.version, index: spec.index,
-          ...(spec.port === undefined ? {} : { port: spec.port }),
+          ...(ports[0] === undefined ? {} : { port: ports[0], ports }),
+          settings: { dir: source.dir, command: source.command, args: spec.args, env: spec.env, envComplete: true },
           state: "running", pid, startTicks, startedAt: new Date().toISOString(),
           stopSignal: spec.stopSignal, gracePeriodMs: spec.gracePeriodMs,
         };
@@ -270,6 +304,7 @@ export function createProcessRuntime(o: ProcessRuntimeOptions): Runtime {
 
     async close() {
       closed = true;
+      recordWatch?.close();
       if (poller !== undefined) clearInterval(poller);
       await ready.catch(() => undefined);
       for (const t of tracked.values()) t.child?.removeAllListeners("exit");

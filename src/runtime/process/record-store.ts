@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isReplicaId } from "../replica-id.js";
 import { isTemporaryName, writeFileAtomic } from "../write-file-atomic.js";
@@ -12,6 +12,12 @@ export type RecordStore = {
   logFile(id: string): string;
   write(record: ProcessRecord): Promise<void>;
   read(id: string): Promise<ProcessRecord | undefined>;
+  recordFile(id: string): string;
+  readonly recordsDir: string;
+  /** The id of every record file (no record is read). */
+  ids(): Promise<string[]>;
+  /** When the record file was last modified; undefined when there is none. */
+  mtime(id: string): Promise<number | undefined>;
   /** Every readable record; `onBad` hears about files that are not one. */
   readAll(onBad: (file: string, error: unknown) => void): Promise<ProcessRecord[]>;
   remove(id: string): Promise<void>;
@@ -31,6 +37,7 @@ export function createRecordStore(stateDir: string): RecordStore {
 
   return {
     logsDir,
+    recordsDir,
     async init() {
       await mkdir(recordsDir, { recursive: true, mode: 0o700 });
       await mkdir(logsDir, { recursive: true, mode: 0o700 });
@@ -39,6 +46,17 @@ export function createRecordStore(stateDir: string): RecordStore {
       }
     },
     logFile: (id) => join(logsDir, `${id}.log`),
+    recordFile,
+    async ids() {
+      const ids: string[] = [];
+      for (const name of await readdir(recordsDir)) {
+        if (!name.endsWith(SUFFIX) || isTemporaryName(name)) continue;
+        const id = name.slice(0, -SUFFIX.length);
+        if (isReplicaId(id)) ids.push(id);
+      }
+      return ids;
+    },
+    mtime: (id) => stat(recordFile(id)).then((s) => s.mtimeMs, () => undefined),
     write: (record) => writeFileAtomic(recordFile(record.id), `${JSON.stringify(record, null, 2)}\n`),
     async read(id) {
       if (!isReplicaId(id)) return undefined;

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { open, stat } from "node:fs/promises";
 import { RuntimeError } from "../runtime-error.js";
+import { portVariables, specPorts } from "../schema.js";
 import type { ReplicaSpec } from "../schema.js";
 
 /** The environment a replica starts from: only what a program needs to run, never the agent's own. */
@@ -13,8 +14,7 @@ export function replicaEnv(spec: ReplicaSpec, agentEnv: Readonly<Record<string, 
     const value = agentEnv[name];
     if (value !== undefined) env[name] = value;
   }
-  Object.assign(env, spec.env);
-  if (spec.port !== undefined) env.PORT = String(spec.port);
+  Object.assign(env, spec.env, portVariables(specPorts(spec)));
   return env;
 }
 
