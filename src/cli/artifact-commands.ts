@@ -164,6 +164,20 @@ export function registerArtifactCommands(program: Command, write: Write, exit: E
       write(table([["VERSION", "DIGEST", "CREATED", "SIZE"], ...versions.map((v) => [v.tag, v.digest, v.created ?? "-", bytes(v.size)])]));
     }));
 
+  withServer(artifact.command("prune"))
+    .description("delete versions beyond the newest N of each artifact, keeping what freight pins or a running Service names; then free the space (admin)")
+    .option("--keep <n>", "versions to keep per artifact", "10")
+    .option("--dry-run", "only list what would be deleted", false)
+    .action(handled(async (o: { keep: string; dryRun: boolean }, cmd: Command) => {
+      if (!/^\d+$/.test(o.keep) || Number(o.keep) < 1) throw new InputError([{ file: "--keep", message: `expected a number of versions (1 or more), got "${o.keep}"` }]);
+      const { createApiClient } = await import("./client/api-client.js");
+      const api = createApiClient(cmd.optsWithGlobals<ClientOptions>());
+      const r = await api.request<{ deleted: Array<{ repository: string; tag: string; digest: string }>; reclaimed?: { blobs: number; bytes: number } }>(
+        "POST", "/api/v1/registry/retention", { keepLast: Number(o.keep), dryRun: o.dryRun });
+      for (const t of r.deleted) write(`${o.dryRun ? "would delete" : "deleted"} ${t.repository}:${t.tag} (${t.digest})\n`);
+      write(r.deleted.length === 0 ? "nothing to delete\n" : r.reclaimed ? `freed ${bytes(r.reclaimed.bytes)} in ${r.reclaimed.blobs} blobs\n` : "");
+    }));
+
   withServer(artifact.command("inspect"))
     .description("digest, size, creation time, provenance and referrers of NAME[:VERSION|@DIGEST]")
     .argument("<ref>")

@@ -8,7 +8,7 @@ export { createMetadata } from "./metadata.js";
 export type { ManifestRecord, Metadata, ReferrerRecord, TagRecord } from "./metadata.js";
 export { collectGarbage } from "./gc.js";
 export type { GcOptions, GcResult } from "./gc.js";
-export { applyRetention, decide, keepLastN, keepMatching } from "./retention.js";
+export { applyRetention, decide, keepLastN, keepMatching, keepReferenced, keepRepositoriesUnder } from "./retention.js";
 export type { RetentionCandidate, RetentionDecision, RetentionResult, RetentionRule } from "./retention.js";
 export { RegistryError, registryErrorCodes } from "./errors.js";
 export type { RegistryErrorCode, RegistryErrorEntry } from "./errors.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { collectGarbage } from "./gc.js";
 import { OCI_INDEX, OCI_MANIFEST } from "./manifest.js";
-import { applyRetention, decide, keepLastN, keepMatching } from "./retention.js";
+import { applyRetention, decide, keepLastN, keepMatching, keepReferenced, keepRepositoriesUnder } from "./retention.js";
 import type { RetentionCandidate } from "./retention.js";
 import { digestOf, pushBlob, pushImage, putManifest, startTestRegistry } from "./registry.testing.js";
 import type { TestRegistry } from "./registry.testing.js";
@@ -15,6 +15,14 @@ describe("retention rules", () => {
     ["v1.0", 5, "keep"], ["main-abc", 0, "keep"], ["main-abc", 1, "keep"], ["main-old", 2, "delete"],
   ] as const)("%s at rank %i → %s", (tag, rank, decision) => {
     expect(decide([keepMatching(/^v\d/), keepLastN(2)], candidate(tag, rank))).toBe(decision);
+  });
+
+  it("keeps what freight pins by digest or a running Service names by tag, whatever its rank", () => {
+    const rules = [keepReferenced({ digests: new Set([digestOf("pinned")]), tags: new Set(["app:named"]) }), keepLastN(1)];
+    expect(decide(rules, candidate("pinned", 7))).toBe("keep");
+    expect(decide(rules, candidate("named", 7))).toBe("keep");
+    expect(decide(rules, candidate("other", 7))).toBe("delete");
+    expect(decide([keepRepositoriesUnder("ferry/runs/"), keepLastN(0)], { ...candidate("a", 3), repository: "ferry/runs/12" })).toBe("keep");
   });
 
   it("keeps a tag that no rule decides", () => {

@@ -22,6 +22,16 @@ export const keepLastN = (n: number): RetentionRule => (c) => (c.rank < n ? "kee
 /** Keeps tags matching a pattern (for example releases, `/^v\d/`); leaves the others to later rules. */
 export const keepMatching = (pattern: RegExp): RetentionRule => (c) => (pattern.test(c.tag) ? "keep" : "undecided");
 
+/**
+ * Keeps what something still uses: tags whose manifest digest is in `digests` (freight pins by digest), and
+ * tags named in `tags` as `repository:tag` (a running Service may name a tag). Leaves the rest to later rules.
+ */
+export const keepReferenced = (refs: { digests: ReadonlySet<string>; tags: ReadonlySet<string> }): RetentionRule => (c) =>
+  refs.digests.has(c.digest) || refs.tags.has(`${c.repository}:${c.tag}`) ? "keep" : "undecided";
+
+/** Keeps every tag of repositories under a prefix (for example `ferry/runs/`, which expire by their own rule). */
+export const keepRepositoriesUnder = (prefix: string): RetentionRule => (c) => (c.repository.startsWith(prefix) ? "keep" : "undecided");
+
 export type RetentionResult = {
   tags: Array<{ repository: string; tag: string; digest: string }>;
   /** Manifests left with no tag and nothing that needs them (an index, a subject), forgotten so GC can reclaim them. */

@@ -15,6 +15,7 @@ import { createBasicAuthorizer, registerRegistryRoutes } from "../registry/index
 import { appendEvent, verifyJobToken, verifyToken } from "../store/index.js";
 import { recordPushedArtifact } from "./record-pushed-artifact.js";
 import { registerArtifactRoutes } from "./routes/artifact-routes.js";
+import { registerRetentionRoutes } from "./routes/retention-routes.js";
 import { registerResourceRoutes } from "./routes/resource-routes.js";
 import { registerRunRoutes } from "./routes/run-routes.js";
 import { registerRunnerRoutes } from "./routes/runner-routes.js";
@@ -93,6 +94,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
     },
   });
   registerArtifactRoutes(app, { store: deps.store });
+  registerRetentionRoutes(app, { store: deps.store, registryDir: join(deps.store.dataDir, "registry") });
   registerDeliveryRoutes(app, { store: deps.store, feed: deps.feed });
   registerPromotionRoutes(app, { store: deps.store, controller: deps.promotion });
   registerEventRoutes(app, { store: deps.store, bus: deps.bus });

@@ -16,7 +16,11 @@ export type { DesiredService } from "./desired-replica.js";
 /** One replica as status shows it. */
 export type ReplicaView = { id: string; index: number; version: string; port?: number; ports?: number[]; pid?: number; health: HealthState | "Stopping"; message: string; startedAt: string };
 
-export type ServiceView = { name: string; version: string | undefined; health: HealthStatus; message: string; replicas: ReplicaView[]; restarts: number };
+export type ServiceView = {
+  name: string; version: string | undefined; health: HealthStatus; message: string; replicas: ReplicaView[]; restarts: number;
+  /** The artifact or image reference Git names for the Service, as written (promotions pin it by digest). */
+  artifact?: string;
+};
 
 export type ServiceRunnerOptions = {
   app: string;
@@ -54,6 +58,11 @@ export type ServiceRunner = {
   remove(): Promise<void>;
   /** Stops probing and proxying; leaves the replicas running for the next agent process. */
   close(): Promise<void>;
+};
+
+const referenceOf = (d: DesiredService | undefined): { artifact?: string } => {
+  const ref = d?.service.spec.artifact ?? d?.service.spec.image;
+  return ref === undefined ? {} : { artifact: ref };
 };
 
 type Managed = { replica: Replica; prober: Prober; health: HealthState; stopping: boolean; drifted: boolean };
@@ -307,6 +316,7 @@ export function createServiceRunner(o: ServiceRunnerOptions): ServiceRunner {
       const h = health();
       return {
         name: o.name, version: desired?.version, health: h.health, message: h.message, restarts,
+        ...referenceOf(desired),
         replicas: [...managed.values()].map((m): ReplicaView => ({
           id: m.replica.id, index: m.replica.index, version: m.replica.version, health: m.stopping ? "Stopping" : m.health, message: m.prober.lastMessage,
           startedAt: m.replica.startedAt, ...(m.replica.port ? { port: m.replica.port } : {}), ...(m.replica.pid ? { pid: m.replica.pid } : {}),

@@ -1,0 +1,1 @@
+export { referencedArtifacts, type ArtifactReferences } from "./referenced-artifacts.js";
