@@ -106,10 +106,11 @@ describe("the quickstart (ferry up --demo)", { timeout: 300_000 }, () => {
     const approved = await cli(["approve", first.alias, "--stage", "prod"]);
     expect(approved.code, approved.out).toBe(0);
     expect(await serves("prod", "version 0.1.1")).toContain("Hello from the Ferry quickstart!");
-    // Auto-promotion runs every two seconds; newer verified freight (0.1.2) must not undo the rollback.
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    // Newer verified and approved freight (0.1.2) exists, yet auto-promotion says it holds after the rollback.
+    const second = await freightOf("0.1.2");
+    const prod = await waitFor(async () => (await api<{ items: Stage[] }>(up, "GET", "/api/v1/stages")).body.items.find((s) => s.name === "prod" && s.autoPromotion?.reason === "held-after-rollback"), 30_000, () => "prod's auto-promotion does not say it holds after the rollback");
+    expect(prod.autoPromotion).toEqual({ action: "none", reason: "held-after-rollback", freight: second.name });
+    expect(prod.currentFreight).toBe(first.name);
     expect(await served("prod")).toContain("version 0.1.1");
-    const prod = (await api<{ items: Stage[] }>(up, "GET", "/api/v1/stages")).body.items.find((s) => s.name === "prod");
-    expect(prod?.currentFreight).toBe(first.name);
   });
 });
