@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Bus, BusEvent } from "../../ci/index.js";
 import type { Store } from "../../store/index.js";
+import { verifyToken } from "../../store/index.js";
 import { requireRole } from "../auth.js";
 import { cursor } from "./page-cursor.js";
 
@@ -130,7 +131,12 @@ export function registerEventRoutes(app: FastifyInstance, deps: { store: Store; 
       const v = busEventView(e);
       if (v) write(`data: ${JSON.stringify(v)}\n\n`);
     });
-    const beat = setInterval(() => write(": ping\n\n"), HEARTBEAT_MS);
+    // A stream outlives its request: each heartbeat checks the token again, so a revoked one stops hearing.
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    const beat = setInterval(() => {
+      if (verifyToken(store, token)) write(": ping\n\n");
+      else close();
+    }, HEARTBEAT_MS);
     function close(): void {
       if (closed) return;
       closed = true;

@@ -48,6 +48,18 @@ describe("registerWebRoutes", () => {
     expect((await fetch(`${url}/favicon.svg`)).headers.get("content-type")).toBe("image/svg+xml");
   });
 
+  it("may not be framed by another site, and loads only its own files", async () => {
+    const page = await fetch(`${await serve(builtDashboard())}/`);
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+  });
+
+  it("serves a directory named with a trailing slash", async () => {
+    const url = await serve(`${builtDashboard()}/`);
+    expect(await (await fetch(`${url}/assets/index-abc123.js`)).text()).toBe("console.log(1)");
+  });
+
   it("never answers API or protocol paths, or a missing asset, with the page", async () => {
     const url = await serve(builtDashboard());
     expect(await (await fetch(`${url}/api/v1/runs`)).json()).toEqual({ items: [] });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { dirname, extname, join, normalize, sep } from "node:path";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Paths that belong to the API and protocols, never to the dashboard's SPA fallback. */
@@ -42,12 +42,16 @@ The API is available at <code>/api/v1/</code> either way.</p>`;
  * No authentication: these are static files; the API they call is what is protected.
  */
 export function registerWebRoutes(app: FastifyInstance, deps: { dir: string | undefined }): void {
-  const root = deps.dir ? normalize(deps.dir) : undefined;
+  const root = deps.dir ? resolve(deps.dir) : undefined;
 
   const sendFile = (reply: FastifyReply, file: string, cache: string): FastifyReply => {
     const st = statSync(file);
     return reply.header("content-type", types[extname(file)] ?? "application/octet-stream").header("content-length", st.size)
-      .header("cache-control", cache).header("x-content-type-options", "nosniff").send(createReadStream(file));
+      .header("cache-control", cache).header("x-content-type-options", "nosniff")
+      // The token lives in the page's storage: no other site may frame the dashboard, and it loads only its own files.
+      .header("x-frame-options", "DENY")
+      .header("content-security-policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
+      .send(createReadStream(file));
   };
 
   const serve = (url: string, reply: FastifyReply): FastifyReply => {
