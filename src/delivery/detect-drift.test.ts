@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Replica, ReplicaSettings } from "../runtime/index.js";
-import { detectDrift, settingsDifferences } from "./detect-drift.js";
+import { detectDrift, imageKey, settingsDifferences } from "./detect-drift.js";
 import type { KnownService } from "./detect-drift.js";
 
 const replica = (id: string, more: Partial<Replica> = {}): Replica => ({
@@ -36,6 +36,25 @@ describe("detectDrift", () => {
 
     expect(drift?.message).toBe("replica a of Service web: env MODE has another value");
     expect(drift?.message).not.toContain("s3cret");
+  });
+});
+
+describe("imageKey", () => {
+  it.each([
+    ["web:1", "localhost/web:1"],
+    ["nginx:1.27", "docker.io/library/nginx:1.27"],
+    ["nginx", "docker.io/library/nginx:latest"],
+    ["team/web:2", "docker.io/team/web:2"],
+    [`nginx@sha256:${"a".repeat(64)}`, `docker.io/library/nginx@sha256:${"a".repeat(64)}`],
+    ["127.0.0.1:8420/team/web:1", "127.0.0.1:8420/team/web:1"],
+  ])("%s is the image an engine reports as %s", (written, reported) => {
+    expect(imageKey(written)).toBe(imageKey(reported));
+    expect(settingsDifferences({ image: written }, { image: reported })).toEqual([]);
+  });
+
+  it("tells other images apart", () => {
+    expect(imageKey("web:1")).not.toBe(imageKey("web:2"));
+    expect(imageKey("quay.io/web:1")).not.toBe(imageKey("web:1"));
   });
 });
 

@@ -47,10 +47,24 @@ export function detectDrift(app: string, services: readonly KnownService[], repl
   return drift;
 }
 
+/**
+ * An image name as engines report it once pulled: a short name gets a registry (`nginx:1` is
+ * `docker.io/library/nginx:1`, an image built here is `localhost/web:1`) and a tag (`:latest`).
+ * Compared without those defaults, so `web:1` and `localhost/web:1` are the same image.
+ */
+export function imageKey(image: string): string {
+  const at = image.indexOf("@");
+  const path = at >= 0 ? image.slice(0, at) : image;
+  const digest = at >= 0 ? image.slice(at) : "";
+  const tagged = digest !== "" || path.slice(path.lastIndexOf("/") + 1).includes(":") ? path : `${path}:latest`;
+  const stripped = tagged.replace(/^(?:docker\.io\/library\/|docker\.io\/|index\.docker\.io\/library\/|index\.docker\.io\/|localhost\/)/, "");
+  return `${stripped.startsWith("library/") ? stripped.slice("library/".length) : stripped}${digest}`;
+}
+
 /** What differs between the settings a replica must run with and the ones it has, in words. */
 export function settingsDifferences(want: ReplicaSettings, have: ReplicaSettings): string[] {
   const out: string[] = [];
-  if (want.image !== undefined && have.image !== undefined && want.image !== have.image) out.push(`runs image ${have.image}, not ${want.image}`);
+  if (want.image !== undefined && have.image !== undefined && imageKey(want.image) !== imageKey(have.image)) out.push(`runs image ${have.image}, not ${want.image}`);
   if (want.dir !== undefined && have.dir !== undefined && want.dir !== have.dir) out.push(`runs from ${have.dir}, not ${want.dir}`);
   if (want.command !== undefined && have.command !== undefined && canonicalJson(want.command) !== canonicalJson(have.command)) out.push("its command differs");
   if (want.args !== undefined && have.args !== undefined && canonicalJson(want.args) !== canonicalJson(have.args)) out.push("its args differ");
