@@ -88,15 +88,27 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
     return { repositories, branches };
   });
 
+  // A job's annotations are in its log; a completed job's log no longer changes, so they are read once.
+  const finished = new Map<number, unknown[]>();
+  async function annotationsOf(jobId: number, completed: boolean): Promise<unknown[]> {
+    const known = finished.get(jobId);
+    if (known) return known;
+    const found: unknown[] = [];
+    for await (const r of logs.read(jobId)) if (r.type === "annotation") found.push({ jobId, ...r });
+    if (completed) {
+      finished.set(jobId, found);
+      if (finished.size > 1000) finished.delete(finished.keys().next().value ?? jobId);
+    }
+    return found;
+  }
+
   app.get<{ Params: { id: string } }>("/api/v1/runs/:id", view, async (req) => {
     const run = await getRun(store, Number(req.params.id));
     if (!run) throw notFound(`no run ${req.params.id}`);
     const jobs = await jobsOfRun(store, run.id);
     const withSteps = await Promise.all(jobs.map(async (j) => ({ ...jobView(j), steps: await stepsOfJob(store, j.id) })));
     const annotations: unknown[] = [];
-    for (const j of jobs) {
-      for await (const r of logs.read(j.id)) if (r.type === "annotation") annotations.push({ jobId: j.id, ...r });
-    }
+    for (const j of jobs) annotations.push(...(await annotationsOf(j.id, j.status === "completed")));
     return { ...runView(run), jobs: withSteps, annotations, graph: await jobGraph(store, run) };
   });
 
@@ -161,7 +173,8 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
       if (e.type === "job-log" && e.jobId === jobId) {
         if (replaying) pending.push(e);
         else send(e.seq, e.line);
-      } else if (e.type === "job-updated" && e.jobId === jobId && e.status === "completed") {
+      } else if (e.type === "job-updated" && e.jobId === jobId && e.status === "completed" && !replaying) {
+        // While the stored log is still being replayed, the check after the replay ends the stream.
         setTimeout(finish, 50);
       }
     });
