@@ -106,7 +106,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   });
   // Warehouses subscribed to a repository Ferry watches look at once when it sees a new commit, not at their next interval.
   bus.on((e) => {
-    if (e.type === "commit") promotion.pushed().catch((error: unknown) => logger.warn({ err: error }, "warehouse discovery after a commit failed"));
+    if (e.type !== "commit") return;
+    const row = store.sqlite.prepare("SELECT spec FROM resources WHERE kind = 'Repository' AND name = ?").get(e.repo) as { spec: string } | undefined;
+    const repoUrl = row ? (JSON.parse(row.spec) as { url?: string }).url : undefined;
+    if (repoUrl) promotion.commitSeen((subscribed) => normalizeRepoUrl(subscribed) === normalizeRepoUrl(repoUrl));
   });
   const app = createServer({
     store, bus, scheduler, mirrors, box, logger, leaseMs, publicUrl: () => url, feed, promotion,

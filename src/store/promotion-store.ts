@@ -49,12 +49,24 @@ export function insertFreight(store: Store, f: { name: string; warehouse: string
     .run(f.name, f.warehouse, f.alias, JSON.stringify(f.data), f.createdAt).changes > 0;
 }
 
-export function listFreight(store: Store, q: { warehouse?: string } = {}): FreightRecord[] {
-  const rows = (q.warehouse
-    ? store.sqlite.prepare("SELECT * FROM freight WHERE warehouse = ? ORDER BY created_at DESC, name").all(q.warehouse)
-    : store.sqlite.prepare("SELECT * FROM freight ORDER BY created_at DESC, name").all()) as FreightRow[];
-  const marks = store.sqlite.prepare("SELECT * FROM freight_marks").all() as MarkRow[];
+/** Newest first; `limit` reads only the newest N rows and their marks. */
+export function listFreight(store: Store, q: { warehouse?: string; limit?: number } = {}): FreightRecord[] {
+  const where = q.warehouse ? "WHERE warehouse = ?" : "";
+  const limit = q.limit === undefined ? "" : "LIMIT ?";
+  const params: unknown[] = [...(q.warehouse ? [q.warehouse] : []), ...(q.limit === undefined ? [] : [q.limit])];
+  const rows = store.sqlite.prepare(`SELECT * FROM freight ${where} ORDER BY created_at DESC, name ${limit}`).all(...params) as FreightRow[];
+  const marks = q.limit === undefined
+    ? store.sqlite.prepare("SELECT * FROM freight_marks").all() as MarkRow[]
+    : rows.length === 0 ? [] : store.sqlite.prepare(`SELECT * FROM freight_marks WHERE freight IN (${rows.map(() => "?").join(",")})`).all(...rows.map((r) => r.name)) as MarkRow[];
   return withMarks(rows, marks);
+}
+
+/** How much freight there is (of one warehouse). */
+export function countFreight(store: Store, q: { warehouse?: string } = {}): number {
+  const row = (q.warehouse
+    ? store.sqlite.prepare("SELECT COUNT(*) AS n FROM freight WHERE warehouse = ?").get(q.warehouse)
+    : store.sqlite.prepare("SELECT COUNT(*) AS n FROM freight").get()) as { n: number };
+  return row.n;
 }
 
 /** By name or alias. */

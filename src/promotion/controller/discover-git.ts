@@ -12,7 +12,11 @@ import { GitDiscoveryError } from "./git-discovery-error.js";
 export const GIT_WALK_LIMIT = 500;
 
 /** Environment for the git that discovery runs: an HTTP transfer stalled for a minute is given up. */
-export const DISCOVERY_GIT_ENV: Readonly<Record<string, string>> = { GIT_HTTP_LOW_SPEED_LIMIT: "1", GIT_HTTP_LOW_SPEED_TIME: "60" };
+export const DISCOVERY_GIT_ENV: Readonly<Record<string, string>> = {
+  GIT_HTTP_LOW_SPEED_LIMIT: "1", GIT_HTTP_LOW_SPEED_TIME: "60",
+  // ssh must never ask (for a host key or a password) on the server's terminal, nor wait long for a host.
+  GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o ConnectTimeout=20",
+};
 
 export type GitDiscoveryDeps = {
   git: Git;

@@ -248,6 +248,17 @@ export function createPromotionController(deps: PromotionControllerDeps) {
       await forcing;
       kick();
     },
+    /**
+     * A watched repository has a new commit: the warehouses with a Git subscription `matches` accepts look at
+     * once; the others keep their interval.
+     */
+    commitSeen(matches: (repoURL: string) => boolean): void {
+      void warehouses().then((ws) => {
+        const subscribed = ws.filter((w) => w.spec.subscriptions.some((sub) => sub.git !== undefined && matches(sub.git.repoURL)));
+        for (const w of subscribed) lastDiscovery.delete(w.metadata.name);
+        if (subscribed.length > 0) kick();
+      }, (error: unknown) => deps.log("warehouse lookup after a commit failed", { error: error instanceof Error ? error.message : String(error) }));
+    },
     kick,
     /** The last auto-promotion decision of a stage, for status (what it waits for). */
     decision(stage: string): { action: string; reason?: string; freight?: string } | undefined {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { PromotionError } from "../../promotion/controller/index.js";
 import type { PromotionController } from "../../promotion/controller/index.js";
 import type { Store } from "../../store/index.js";
-import { getFreight, getPromotion, listFreight, listPromotions, listResources } from "../../store/index.js";
+import { countFreight, getFreight, getPromotion, listFreight, listPromotions, listResources } from "../../store/index.js";
 import { requireRole } from "../auth.js";
 import { HttpError, badRequest, notFound } from "../errors.js";
 
@@ -26,10 +26,11 @@ export function registerPromotionRoutes(app: FastifyInstance, deps: { store: Sto
 
   // Newest first; `limit` keeps the newest N (the dashboard's grid pages through freight that way).
   app.get<{ Querystring: { warehouse?: string; limit?: string } }>("/api/v1/freight", view, (req) => {
-    const items = listFreight(store, req.query.warehouse ? { warehouse: req.query.warehouse } : {});
     const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw badRequest(`limit must be a positive integer, not "${req.query.limit}"`);
-    return { items: limit === undefined ? items : items.slice(0, limit), total: items.length };
+    const which = req.query.warehouse ? { warehouse: req.query.warehouse } : {};
+    const items = listFreight(store, { ...which, ...(limit === undefined ? {} : { limit }) });
+    return { items, total: limit === undefined ? items.length : countFreight(store, which) };
   });
   app.get<{ Params: { name: string } }>("/api/v1/freight/:name", view, (req) => {
     const f = getFreight(store, req.params.name);
