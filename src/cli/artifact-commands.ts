@@ -165,7 +165,7 @@ export function registerArtifactCommands(program: Command, write: Write, exit: E
     }));
 
   withServer(artifact.command("prune"))
-    .description("delete versions beyond the newest N of each artifact, keeping what freight pins or a running Service names; then free the space (admin)")
+    .description("delete versions beyond the newest N of each artifact, keeping those of freight in use and what a running Service names; then free the space (admin)")
     .option("--keep <n>", "versions to keep per artifact", "10")
     .option("--dry-run", "only list what would be deleted", false)
     .action(handled(async (o: { keep: string; dryRun: boolean }, cmd: Command) => {

@@ -8,7 +8,7 @@ import type { Up } from "./server-helpers.js";
 
 /**
  * Registry retention under `ferry up`: `ferry artifact prune --keep N` deletes the versions of each artifact
- * beyond the newest N, but never one that freight pins; a dry run deletes nothing.
+ * beyond the newest N, but never the version of freight a stage runs; a dry run deletes nothing.
  */
 const tmp = mkdtempSync(join(tmpdir(), "ferry-e2e-retention-"));
 let up: Up;
@@ -40,6 +40,13 @@ beforeAll(async () => {
   await waitFor(async () => (await freightVersions()).includes("2.0.0"), 30_000, () => "no freight for 2.0.0");
   await push("team/web", "3.0.0");
   await waitFor(async () => (await freightVersions()).includes("3.0.0"), 30_000, () => "no freight for 3.0.0");
+  // dev runs 2.0.0: promoted by hand, so its version stays whatever is newer.
+  const stage = `apiVersion: ferry/v1alpha1\nkind: Stage\nmetadata: { name: dev }\nspec:\n  requestedFreight:\n    - origin: { warehouse: web }\n      sources: { direct: true }\n  promotionTemplate:\n    steps:\n      - uses: run\n        config: { command: ["true"] }\n`;
+  expect((await api(up, "POST", "/api/v1/apply", { documents: [{ file: "stage.yaml", text: stage }] })).status).toBe(200);
+  const second = (await api<{ items: Array<{ name: string; data: { artifacts: Array<{ tag?: string }> } }> }>(up, "GET", "/api/v1/freight")).body.items.find((f) => f.data.artifacts[0]?.tag === "2.0.0");
+  const promoted = await cli("promote", "dev", "--freight", second?.name ?? "?");
+  expect(promoted.code, promoted.out).toBe(0);
+  await waitFor(async () => (await api<{ items: Array<{ phase: string }> }>(up, "GET", "/api/v1/promotions?stage=dev")).body.items[0]?.phase === "Succeeded", 30_000, () => "the promotion to dev did not succeed");
 }, 120_000);
 
 afterAll(async () => {
@@ -59,7 +66,7 @@ describe("registry retention", { timeout: 120_000 }, () => {
     expect(await versions("team/tool")).toEqual(["1.0.0", "2.0.0", "3.0.0"]);
   });
 
-  it("keeps the newest versions and what freight pins, deletes the rest, and what is kept still pulls", async () => {
+  it("keeps the newest versions and the one a stage runs, deletes the rest, and what is kept still pulls", async () => {
     expect(await freightVersions()).toEqual(["2.0.0", "3.0.0"]);
     const pruned = await cli("artifact", "prune", "--keep", "1");
     expect(pruned.code, pruned.out).toBe(0);
