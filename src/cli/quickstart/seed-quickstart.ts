@@ -68,10 +68,13 @@ async function dispatchFirstBuild(o: SeedOptions): Promise<void> {
   }
 }
 
-/** Values for the placeholders of the quickstart's templates. */
+/** Text for inside a double-quoted YAML string (JSON's escapes are YAML's too): a path may hold any character. */
+const quoted = (text: string): string => JSON.stringify(text).slice(1, -1);
+
+/** Values for the placeholders of the quickstart's templates; the repository paths stand inside double quotes there. */
 function placeholderValues(state: QuickstartState): Record<string, string> {
   return {
-    APP_REPO: state.appRepo, CONFIG_REPO: state.configRepo, REGISTRY: state.registry,
+    APP_REPO: quoted(state.appRepo), CONFIG_REPO: quoted(state.configRepo), REGISTRY: state.registry,
     DEV_PORT: String(state.ports.dev), STAGING_PORT: String(state.ports.staging), PROD_PORT: String(state.ports.prod),
   };
 }

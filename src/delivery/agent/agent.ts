@@ -45,6 +45,8 @@ export type Agent = {
 
 /** How often the agent compares what each runtime runs with what its controllers run (drift: strays, changed replicas). */
 const OBSERVE_EVERY_MS = 500;
+/** Listing containers costs a `podman ps`: drift there is looked for every 2 s. */
+const OBSERVE_CONTAINERS_EVERY_MS = 2000;
 /** How long stop() waits for the watch loops to notice; a long-poll in flight is simply dropped. */
 const STOP_WAIT_MS = 2000;
 
@@ -211,13 +213,17 @@ export function createAgent(o: AgentOptions): Agent {
   }
 
   /**
-   * Twice a second, one listing per runtime (the process records, one `podman ps`), handed to each
+   * Twice a second the process records, every 2 s the containers (one `podman ps`): one listing per runtime, handed to each
    * controller of that runtime: drift from what it runs (a stray replica, a changed one) is healed or reported.
    */
   async function observeLoop(): Promise<void> {
+    const lastListed = new Map<string, number>();
     while (!stopping.signal.aborted) {
       await new Promise((resolve) => setTimeout(resolve, OBSERVE_EVERY_MS));
       for (const [kind, rt] of runtimes) {
+        const every = kind === "podman" ? OBSERVE_CONTAINERS_EVERY_MS : OBSERVE_EVERY_MS;
+        if (Date.now() - (lastListed.get(kind) ?? 0) < every) continue;
+        lastListed.set(kind, Date.now());
         const replicas = await rt.list().catch(() => undefined);
         if (replicas === undefined || stopping.signal.aborted) continue;
         const byApp = new Map<string, Replica[]>();

@@ -64,7 +64,7 @@ export function ArtifactsPage(_props: PageProps): ReactNode {
   const name = route.query.get("name") ?? "";
   const after = route.query.get("after") ?? "";
   const query = new URLSearchParams({ limit: "20", ...(name ? { name } : {}), ...(after ? { cursor: after } : {}) });
-  const catalog = useApi<Catalog>(`/api/v1/artifacts/catalog?${query.toString()}`, { live: (e) => e.action === "reconnected" || e.kind === "Artifact" });
+  const catalog = useApi<Catalog>(`/api/v1/artifacts/catalog?${query.toString()}`, { live: (e) => e.action === "reconnected" || (e.kind === "Artifact" && !String(e.name ?? "").startsWith("ferry/runs/")) });
   const stages = useApi<{ items: StageView[] }>("/api/v1/stages", { live: isPromotionEvent });
   const freight = useApi<{ items: Freight[] }>("/api/v1/freight", { live: isPromotionEvent });
   const deployed = useMemo(() => deployedIn(stages.data?.items ?? [], freight.data?.items ?? []), [stages.data, freight.data]);
