@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../workflow/index.js";
 import type { ApiClient, ClientOptions } from "./client/api-client.js";
+import type { Page, RunDetail, RunSummary } from "../server/api-types/index.js";
 
 type Write = (s: string) => void;
 
@@ -88,15 +89,15 @@ export function registerClientCommands(program: Command, write: Write): void {
     .action(async (o: { repository?: string; limit: string }, cmd: Command) => {
       const api = await client(cmd);
       const q = new URLSearchParams({ limit: o.limit, ...(o.repository ? { repository: o.repository } : {}) });
-      const r = await api.request<{ items: Array<Record<string, unknown>> }>("GET", `/api/v1/runs?${q.toString()}`);
+      const r = await api.request<Page<RunSummary>>("GET", `/api/v1/runs?${q.toString()}`);
       write(table([["ID", "REPOSITORY", "WORKFLOW", "REF", "SHA", "STATUS", "CONCLUSION", "CREATED"], ...r.items.map((x) => [
-        String(x.id), String(x.repository), String((x.workflow as { name: string }).name), String(x.ref).replace(/^refs\/heads\//, ""),
-        String(x.sha).slice(0, 7), String(x.status), text(x.conclusion ?? "-"), ago(x.createdAt as string),
+        String(x.id), x.repository, x.workflow.name, x.ref.replace(/^refs\/heads\//, ""),
+        x.sha.slice(0, 7), x.status, text(x.conclusion ?? "-"), ago(x.createdAt),
       ])]));
     });
   withServer(runs.command("show")).argument("<id>").description("a run's jobs, steps and annotations")
     .action(async (id: string, _o: unknown, cmd: Command) => {
-      const r = await (await client(cmd)).request<{ id: number; status: string; conclusion: string | null; reason: string | null; jobs: Array<{ id: number; name: string; status: string; conclusion: string | null; reason: string | null; durationMs: number | null; steps: Array<{ number: number; name: string; conclusion: string | null; status: string }> }>; annotations: Array<{ level: string; message: string }> }>("GET", `/api/v1/runs/${encodeURIComponent(id)}`);
+      const r = await (await client(cmd)).request<RunDetail>("GET", `/api/v1/runs/${encodeURIComponent(id)}`);
       write(`run ${r.id}: ${r.status}${r.conclusion ? ` (${r.conclusion})` : ""}${r.reason ? ` — ${r.reason}` : ""}\n`);
       for (const j of r.jobs) {
         write(`  job ${j.id} ${j.name}: ${j.conclusion ?? j.status}${j.durationMs !== null ? ` in ${(j.durationMs / 1000).toFixed(1)}s` : ""}${j.reason ? ` — ${j.reason}` : ""}\n`);

@@ -1,15 +1,11 @@
 import type { Command } from "commander";
 import type { ApiClient, ClientOptions } from "./client/api-client.js";
 
-type Write = (s: string) => void;
-type Freight = { name: string; alias: string; warehouse: string; createdAt: string; data: { artifacts?: Array<{ repoURL: string; tag?: string; digest: string }>; origin?: { runId?: string; commit?: string } }; verifiedIn: Record<string, { at: string }>; approvedFor: Record<string, { at: string; by: string }> };
-type Promotion = { id: number; stage: string; freight: string; trigger: string; phase: string; message: string | null; commit: string | null; requestedBy: string; createdAt: string; finishedAt: string | null; steps: Array<{ uses: string; as: string; status: string; message?: string }>; verification: { phase: string; reasons?: string[] } | null };
+import type { Freight, Promotion, StageView } from "../server/api-types/index.js";
 
-type StageStatus = {
-  name: string; currentFreight: string | null; verification: { phase: string; reasons?: string[] } | null; inFlight: Promotion[];
-  autoPromotion?: { action: string; reason?: string; freight?: string } | null;
-  spec: { autoPromotion?: boolean; approval?: { required?: boolean }; requestedFreight?: Array<{ sources?: { stages?: string[] } }> };
-};
+type Write = (s: string) => void;
+
+type StageStatus = StageView;
 
 /** Stages in pipeline order: those taking freight from a warehouse first, each after its upstream stages. */
 function pipelineOrder(stages: readonly StageStatus[]): StageStatus[] {

@@ -9,6 +9,7 @@ import { getRun, listRunArtifacts, runArtifactKindSchema } from "../../store/ind
 import type { RunArtifact } from "../../store/index.js";
 import { requireRole, requireRoleOrJob } from "../auth.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
+import type { ArtifactRun, ArtifactVersion, Catalog, CatalogEntry } from "../api-types/index.js";
 
 type Query = { repository?: string; digest?: string; run?: string; kind?: string; name?: string };
 
@@ -49,7 +50,7 @@ export function registerArtifactRoutes(app: FastifyInstance, deps: { store: Stor
       .filter((n) => !n.startsWith("ferry/runs/") && (name === undefined || n === name) && (cursor === undefined || n > cursor));
     const page = names.slice(0, limit);
     const items = await Promise.all(page.map(async (n) => ({ name: n, ...(await describeRepository(store, registry, n, versions)) })));
-    return { items, next: names.length > limit ? (page[page.length - 1] ?? null) : null };
+    return { items, next: names.length > limit ? (page[page.length - 1] ?? null) : null } satisfies Catalog;
   });
 }
 
@@ -63,10 +64,10 @@ const catalogQuery = z.object({
 type Registry = { meta: Metadata; blobs: BlobStore };
 
 /** A repository's tagged versions, newest push first: digest, content size (the layers), creation, provenance and the run that pushed it. */
-async function describeRepository(store: Store, registry: Registry, name: string, max: number): Promise<{ kind: "artifact" | "image"; versionCount: number; versions: Array<Record<string, unknown>> }> {
+async function describeRepository(store: Store, registry: Registry, name: string, max: number): Promise<Omit<CatalogEntry, "name">> {
   const tags = (await registry.meta.listTagRecords(name)).sort((a, b) => b.pushedAt.getTime() - a.pushedAt.getTime() || (a.tag < b.tag ? 1 : -1));
   let kind: "artifact" | "image" = "image";
-  const versions = await Promise.all(tags.slice(0, max).map(async (t) => {
+  const versions = await Promise.all(tags.slice(0, max).map(async (t): Promise<ArtifactVersion> => {
     const record = await registry.meta.getManifest(name, t.digest);
     if (record?.artifactType === ARTIFACT_TYPE) kind = "artifact";
     const annotations = record?.annotations ?? {};
@@ -106,7 +107,7 @@ function filters(q: Query): { repository?: string; digest?: string; kind?: RunAr
   };
 }
 
-async function runSummary(store: Store, a: RunArtifact): Promise<Record<string, unknown> | null> {
+async function runSummary(store: Store, a: RunArtifact): Promise<ArtifactRun | null> {
   const run = await getRun(store, a.runId);
   if (!run) return null;
   const job = a.jobId === null ? undefined : (store.sqlite.prepare("SELECT job_id, name FROM jobs WHERE id = ?").get(a.jobId) as { job_id: string; name: string } | undefined);

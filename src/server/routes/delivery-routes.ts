@@ -8,6 +8,7 @@ import {
 import { requireRole } from "../auth.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import type { DeliveryFeed } from "../delivery/delivery-feed.js";
+import type { ApplicationList, ApplicationSummary, HealthStatus, SyncStatus } from "../api-types/index.js";
 
 const statusBody = z.object({ agent: z.string().min(1).max(63), status: z.record(z.string(), z.unknown()) });
 const syncBody = newAppSyncSchema.extend({ agent: z.string().min(1).max(63) });
@@ -49,23 +50,30 @@ function statesOf(status: unknown): { sync: string; health: string; revision: st
 
 type ListRow = { name: string; agent: string; spec: string; status: string | null; updated_at: string };
 type ReportedStatus = {
-  sync?: { status?: string; revision?: string | null; appliedRevision?: string | null; message?: string };
-  health?: { status?: string; message?: string };
-  services?: Array<{ name?: string; health?: string; version?: string; replicas?: unknown[] }>;
+  sync?: { status?: SyncStatus; revision?: string | null; appliedRevision?: string | null; message?: string };
+  health?: { status?: HealthStatus; message?: string };
+  services?: Array<{ name?: string; health?: HealthStatus; version?: string; replicas?: unknown[] }>;
   lastSync?: { result?: string; revision?: string; finishedAt?: string };
   reportedAt?: string;
 };
 
+/** The named fields that are set (JSON leaves undefined ones out anyway). */
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
 /** One row of the Applications list: what the agent last reported, without the bulk (replicas, the diff). */
-function summarize(r: ListRow): Record<string, unknown> {
-  const spec = JSON.parse(r.spec) as { source?: unknown; destination?: { runtime?: string } };
+function summarize(r: ListRow): ApplicationSummary {
+  const spec = JSON.parse(r.spec) as { source?: ApplicationSummary["source"]; destination?: { runtime?: string } };
   const status = (r.status ? JSON.parse(r.status) : {}) as ReportedStatus;
   return {
     name: r.name, agent: r.agent, runtime: spec.destination?.runtime ?? "process", source: spec.source ?? null,
     sync: { status: status.sync?.status ?? "Unknown", revision: status.sync?.revision ?? null, appliedRevision: status.sync?.appliedRevision ?? null, ...(status.sync?.message ? { message: status.sync.message } : {}) },
     health: { status: status.health?.status ?? "Unknown", message: status.health?.message ?? "" },
     services: (status.services ?? []).map((v) => ({ name: v.name ?? "", health: v.health ?? "Unknown", replicas: Array.isArray(v.replicas) ? v.replicas.length : 0 })),
-    lastSync: status.lastSync ? { result: status.lastSync.result, revision: status.lastSync.revision, finishedAt: status.lastSync.finishedAt } : null,
+    lastSync: status.lastSync ? pick(status.lastSync, ["result", "revision", "finishedAt"]) : null,
     reportedAt: status.reportedAt ?? null,
   };
 }
@@ -162,7 +170,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: { store: Stor
         sum(coalesce(json_extract(status, '$.sync.status'), 'Unknown') = 'Synced') AS synced,
         sum(coalesce(json_extract(status, '$.health.status'), 'Unknown') = 'Healthy') AS healthy
       FROM resources WHERE kind = 'Application' GROUP BY agent ORDER BY agent`).all() as Array<{ agent: string; total: number; synced: number; healthy: number }>;
-    return { items: page.map(summarize), next: rows.length > limit && last ? encodeCursor(last.agent, last.name) : null, environments };
+    return { items: page.map(summarize), next: rows.length > limit && last ? encodeCursor(last.agent, last.name) : null, environments } satisfies ApplicationList;
   });
 
   app.get<{ Params: { name: string }; Querystring: { limit?: string } }>("/api/v1/applications/:name/history", view, async (req) => {

@@ -6,6 +6,8 @@ import type { Store } from "../../store/index.js";
 import { countFreight, getFreight, getPromotion, listFreight, listPromotions, listResources } from "../../store/index.js";
 import { requireRole } from "../auth.js";
 import { HttpError, badRequest, notFound } from "../errors.js";
+import type { FreightRecord, PromotionRecord } from "../../store/index.js";
+import type { Freight, Promotion, StageSpec, StageView } from "../api-types/index.js";
 
 const promoteBody = z.object({ freight: z.string().min(1).max(100) });
 const approveBody = z.object({ stage: z.string().min(1).max(63) });
@@ -17,6 +19,11 @@ function mapped(error: unknown): never {
   }
   throw error;
 }
+
+// The store keeps freight contents and promotion steps as JSON exactly as the controller wrote them;
+// here they take the API's types (src/server/api-types), which the CLI and the dashboard read.
+const apiFreight = (r: FreightRecord): Freight => ({ ...r, data: r.data as Freight["data"] });
+const apiPromotion = (r: PromotionRecord): Promotion => ({ ...r, steps: r.steps as Promotion["steps"] });
 
 /** Freight, stages and promotions: read them, promote, approve, abort. Every action is in the event log. */
 export function registerPromotionRoutes(app: FastifyInstance, deps: { store: Store; controller: PromotionController }): void {
@@ -30,20 +37,20 @@ export function registerPromotionRoutes(app: FastifyInstance, deps: { store: Sto
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw badRequest(`limit must be a positive integer, not "${req.query.limit}"`);
     const which = req.query.warehouse ? { warehouse: req.query.warehouse } : {};
     const items = listFreight(store, { ...which, ...(limit === undefined ? {} : { limit }) });
-    return { items, total: limit === undefined ? items.length : countFreight(store, which) };
+    return { items: items.map(apiFreight), total: limit === undefined ? items.length : countFreight(store, which) } satisfies { items: Freight[]; total: number };
   });
   app.get<{ Params: { name: string } }>("/api/v1/freight/:name", view, (req) => {
     const f = getFreight(store, req.params.name);
     if (!f) throw notFound(`no freight "${req.params.name}"`);
-    return f;
+    return apiFreight(f);
   });
   app.get<{ Querystring: { stage?: string; limit?: string } }>("/api/v1/promotions", view, (req) => ({
-    items: listPromotions(store, { ...(req.query.stage ? { stage: req.query.stage } : {}), ...(req.query.limit ? { limit: Number(req.query.limit) } : {}) }),
-  }));
+    items: listPromotions(store, { ...(req.query.stage ? { stage: req.query.stage } : {}), ...(req.query.limit ? { limit: Number(req.query.limit) } : {}) }).map(apiPromotion),
+  }) satisfies { items: Promotion[] });
   app.get<{ Params: { id: string } }>("/api/v1/promotions/:id", view, (req) => {
     const p = getPromotion(store, Number(req.params.id));
     if (!p) throw notFound(`no promotion ${req.params.id}`);
-    return p;
+    return apiPromotion(p);
   });
   // Each stage with the freight it runs (its last successful promotion) and what is in flight.
   app.get("/api/v1/stages", view, async () => {
@@ -52,12 +59,14 @@ export function registerPromotionRoutes(app: FastifyInstance, deps: { store: Sto
       items: stages.map((s) => {
         const promotions = listPromotions(store, { stage: s.metadata.name, limit: 50 });
         const current = promotions.find((p) => p.phase === "Succeeded");
+        const last = promotions[0];
         return {
-          name: s.metadata.name, spec: s.spec, currentFreight: current?.freight ?? null, currentPromotion: current?.id ?? null,
-          verification: current?.verification ?? null, inFlight: promotions.filter((p) => p.phase === "Pending" || p.phase === "Running"),
-          lastPromotion: promotions[0] ?? null,
+          // Applied Stages passed the Stage schema.
+          name: s.metadata.name, spec: s.spec as StageSpec, currentFreight: current?.freight ?? null, currentPromotion: current?.id ?? null,
+          verification: current?.verification ?? null, inFlight: promotions.filter((p) => p.phase === "Pending" || p.phase === "Running").map(apiPromotion),
+          lastPromotion: last ? apiPromotion(last) : null,
           autoPromotion: controller.decision(s.metadata.name) ?? null,
-        };
+        } satisfies StageView;
       }),
     };
   });

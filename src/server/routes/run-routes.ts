@@ -11,20 +11,21 @@ import { runStatusState } from "../../ci/index.js";
 import { rerunFailedJobs } from "../../ci/index.js";
 import { appendEvent } from "../../store/index.js";
 import { notFound } from "../errors.js";
+import type { JobSummary, Page, RunAnnotation, RunDetail, RunSummary } from "../api-types/index.js";
 import type { createLogFiles } from "../log-files.js";
 
 const branchOf = (ref: string): string => ref.replace(/^refs\/(heads|tags)\//, "");
 
-const runView = (r: RunRow): Record<string, unknown> => ({
+const runView = (r: RunRow): RunSummary => ({
   id: r.id, repository: r.repo, runNumber: r.run_number, workflow: { file: r.workflow_file, name: r.workflow_name },
-  event: r.event, ref: r.ref, branch: branchOf(r.ref), sha: r.sha, actor: r.actor, status: r.status, conclusion: r.conclusion, reason: r.reason,
+  event: r.event, ref: r.ref, branch: branchOf(r.ref), sha: r.sha, actor: r.actor, status: r.status as RunSummary["status"], conclusion: r.conclusion, reason: r.reason,
   createdAt: r.created_at, startedAt: r.started_at, completedAt: r.completed_at,
   durationMs: r.started_at && r.completed_at ? Date.parse(r.completed_at) - Date.parse(r.started_at) : null,
 });
 
-const jobView = (j: JobRow): Record<string, unknown> => ({
+const jobView = (j: JobRow): Omit<JobSummary, "steps"> => ({
   id: j.id, runId: j.run_id, jobId: j.job_id, name: j.name, status: j.status, conclusion: j.conclusion, reason: j.reason,
-  labels: JSON.parse(j.labels) as unknown, runner: j.runner_id, outputs: j.outputs ? JSON.parse(j.outputs) as unknown : {},
+  labels: JSON.parse(j.labels) as string[], runner: j.runner_id, outputs: j.outputs ? JSON.parse(j.outputs) as Record<string, unknown> : {},
   createdAt: j.created_at, startedAt: j.started_at, completedAt: j.completed_at,
   durationMs: j.started_at && j.completed_at ? Date.parse(j.completed_at) - Date.parse(j.started_at) : null,
 });
@@ -76,7 +77,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
     }
     if (q.before !== undefined) query = query.where("id", "<", cursor(q.before));
     const runs = await query.execute();
-    return { items: runs.map(runView), next: runs.length === limit ? runs[runs.length - 1]?.id ?? null : null };
+    return { items: runs.map(runView), next: runs.length === limit ? runs[runs.length - 1]?.id ?? null : null } satisfies Page<RunSummary>;
   });
 
   // What the runs list can be filtered by: the repositories with runs and, for one, its branches.
@@ -89,12 +90,12 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
   });
 
   // A job's annotations are in its log; a completed job's log no longer changes, so they are read once.
-  const finished = new Map<number, unknown[]>();
-  async function annotationsOf(jobId: number, completed: boolean): Promise<unknown[]> {
+  const finished = new Map<number, RunAnnotation[]>();
+  async function annotationsOf(jobId: number, completed: boolean): Promise<RunAnnotation[]> {
     const known = finished.get(jobId);
     if (known) return known;
-    const found: unknown[] = [];
-    for await (const r of logs.read(jobId)) if (r.type === "annotation") found.push({ jobId, ...r });
+    const found: RunAnnotation[] = [];
+    for await (const r of logs.read(jobId)) if (r.type === "annotation") found.push({ jobId, ...r } as unknown as RunAnnotation);
     if (completed) {
       finished.set(jobId, found);
       if (finished.size > 1000) finished.delete(finished.keys().next().value ?? jobId);
@@ -107,9 +108,9 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
     if (!run) throw notFound(`no run ${req.params.id}`);
     const jobs = await jobsOfRun(store, run.id);
     const withSteps = await Promise.all(jobs.map(async (j) => ({ ...jobView(j), steps: await stepsOfJob(store, j.id) })));
-    const annotations: unknown[] = [];
+    const annotations: RunAnnotation[] = [];
     for (const j of jobs) annotations.push(...(await annotationsOf(j.id, j.status === "completed")));
-    return { ...runView(run), jobs: withSteps, annotations, graph: await jobGraph(store, run) };
+    return { ...runView(run), jobs: withSteps, annotations, graph: await jobGraph(store, run) } satisfies RunDetail;
   });
 
   // The combined commit status of a commit: one entry per run, the forge's vocabulary.

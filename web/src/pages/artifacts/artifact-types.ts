@@ -1,21 +1,2 @@
-/** What `GET /api/v1/artifacts/catalog` answers, as the artifacts page reads it. */
-
-export type RunSummary = { id: number; repository: string; runNumber: number; workflow: string; sha: string; ref: string; event: string; job?: string; jobName?: string };
-
-export type ArtifactVersion = {
-  tag: string;
-  digest: string;
-  pushedAt: string;
-  created: string | null;
-  mediaType: string | null;
-  artifactType: string | null;
-  /** The content: the sum of the layers; null when the manifest could not be read. */
-  size: number | null;
-  provenance: { repository?: string; commit?: string; run?: string; job?: string };
-  /** The CI run that pushed it, when a job of a run did. */
-  run: RunSummary | null;
-};
-
-export type CatalogEntry = { name: string; kind: "artifact" | "image"; versionCount: number; versions: ArtifactVersion[] };
-
-export type Catalog = { items: CatalogEntry[]; next: string | null };
+/** The API's answers, defined once in src/server/api-types (shared with the server and the CLI). */
+export type { ArtifactRun as RunSummary, ArtifactVersion, Catalog, CatalogEntry } from "../../../../src/server/api-types/index.js";

@@ -1,6 +1,2 @@
-/** The Repository and Application resources as `/api/v1/resources/:kind` answers them (the fields the overview reads). */
-export type RepositoryResource = { metadata: { name: string }; spec: { url?: string; branches?: string[] } };
-export type ApplicationResource = {
-  metadata: { name: string };
-  status?: { sync?: { status?: string; appliedRevision?: string | null }; health?: { status?: string; message?: string } } | null;
-};
+/** The API's answers, defined once in src/server/api-types (shared with the server and the CLI). */
+export type { ApplicationResourceBrief as ApplicationResource, RepositoryResource } from "../../../../src/server/api-types/index.js";
