@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Store } from "../../store/index.js";
-import { getJob, getRun, jobsOfRun, requestCancel, stepsOfJob } from "../../store/index.js";
+import { getJob, getRun, jobsOfRun, requestCancel, stepsOfJob, verifyToken } from "../../store/index.js";
 import { parseWorkflowText } from "../../workflow/index.js";
 import type { JobRow, RunRow } from "../../store/index.js";
 import type { Bus } from "../../ci/index.js";
@@ -168,7 +168,12 @@ export function registerRunRoutes(app: FastifyInstance, deps: { store: Store; bu
       res.write("event: end\ndata: {}\n\n");
       res.end();
     };
-    const beat = setInterval(() => res.write(": ping\n\n"), 15_000);
+    // Each heartbeat checks the token again: a revoked one stops hearing the log.
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    const beat = setInterval(() => {
+      if (verifyToken(store, token)) res.write(": ping\n\n");
+      else finish();
+    }, 15_000);
     streams.add(finish);
     const off = bus.on((e) => {
       if (e.type === "job-log" && e.jobId === jobId) {
