@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -42,6 +42,32 @@ export type PodmanSandbox = {
   /** Removes every container and image of the sandbox, then the temp dir. */
   cleanup(): Promise<void>;
 };
+
+/** Kills, with SIGKILL, every process whose command line `matches`, and all their descendants. */
+function killProcessTrees(matches: (cmdline: string) => boolean): void {
+  const read = (path: string): string => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const pids = readdirSync("/proc").filter((e) => /^\d+$/.test(e)).filter((pid) => matches(read(`/proc/${pid}/cmdline`).replaceAll("\0", " ")));
+  const all = new Set<string>();
+  const visit = (pid: string): void => {
+    if (all.has(pid)) return;
+    all.add(pid);
+    for (const child of read(`/proc/${pid}/task/${pid}/children`).split(" ").filter(Boolean)) visit(child);
+  };
+  pids.forEach(visit);
+  for (const pid of all) {
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+}
 
 /** A podman configuration of its own in a new temp dir named after `prefix`. */
 export function createPodmanSandbox(prefix: string): PodmanSandbox {
@@ -107,6 +133,8 @@ export function createPodmanSandbox(prefix: string): PodmanSandbox {
         if ((await run("podman", ["ps", "--all", "--quiet"])).stdout.trim() === "") break;
       }
       await run("podman", ["rmi", "--all", "--force"]);
+      // A container podman lost track of still runs under its conmon, whose command line names this sandbox.
+      killProcessTrees((cmdline) => cmdline.includes(dir));
       rmSync(dir, { recursive: true, force: true });
     },
   };
